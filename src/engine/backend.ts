@@ -1,0 +1,67 @@
+import * as tf from './tf';
+import { registerWasmGradientKernels } from './kernels/registerWasmKernels';
+
+/** What the user asked for; 'auto' tries the fastest first. */
+export type BackendPreference = 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** TF.js backend name in use: 'tensorflow' (tfjs-node or tfjs-node-gpu), 'wasm' or 'cpu'. */
+  name: string;
+  /** The npm package that provides it. */
+  package: string;
+  tfjsVersion: string;
+  /** Why faster candidates were skipped, one line each (shown once to the user). */
+  skipped: string[];
+}
+
+interface Candidate {
+  pref: Exclude<BackendPreference, 'auto'>;
+  package: string;
+  backendName: string;
+  load: () => Promise<unknown>;
+}
+
+// Dynamic imports with literal names: esbuild keeps them external, and a missing optional
+// package only makes this candidate fail instead of the whole engine.
+const candidates: Candidate[] = [
+  { pref: 'native-gpu', package: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
+  { pref: 'native', package: '@tensorflow/tfjs-node', backendName: 'tensorflow', load: () => import('@tensorflow/tfjs-node' as string) },
+  { pref: 'wasm', package: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm', load: async () => undefined },
+  { pref: 'cpu', package: '@tensorflow/tfjs-backend-cpu', backendName: 'cpu', load: async () => undefined },
+];
+
+let current: BackendInfo | undefined;
+
+/**
+ * Picks the fastest backend that actually loads, starting at the preferred one and falling back
+ * down the list. Idempotent: later calls return the backend chosen first.
+ */
+export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+  if (current) return current;
+  const start = preference === 'auto' ? 0 : candidates.findIndex((c) => c.pref === preference);
+  const skipped: string[] = [];
+  for (const c of candidates.slice(Math.max(0, start))) {
+    try {
+      await c.load();
+      if (!(await tf.setBackend(c.backendName))) throw new Error(`backend '${c.backendName}' did not initialise`);
+      await tf.ready();
+      if (c.backendName === 'wasm') registerWasmGradientKernels();
+      current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped };
+      return current;
+    } catch (e) {
+      skipped.push(`${c.package}: ${firstLine(e)}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start:\n${skipped.join('\n')}`);
+}
+
+/** The backend chosen by initBackend; throws if the engine has not started one yet. */
+export function backendInfo(): BackendInfo {
+  if (!current) throw new Error('initBackend() has not run');
+  return current;
+}
+
+function firstLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0] ?? text;
+}
