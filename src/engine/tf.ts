@@ -1,7 +1,8 @@
-// The one place that assembles TensorFlow.js for the engine: core with chained ops (tfjs-layers
-// and user code may call `x.sum()`), and the two backends that always install (cpu, wasm).
-// Native backends are loaded on demand by backend.ts because they may be absent.
-import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+// The one place that assembles TensorFlow.js for the engine. The umbrella package's Node bundle
+// is what registers every gradient and the chained ops (`x.sum()`) on tfjs-core: the core's own
+// Node bundle has neither, and its ESM side-effect files cannot be required from Node.
+// cpu and wasm always install; native backends are loaded on demand by backend.ts.
+import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 

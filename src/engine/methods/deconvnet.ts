@@ -1,0 +1,4 @@
+import { gradientSaliency } from './gradientSaliency';
+
+/** Deconvnet: every ReLU passes only the positive part of the incoming gradient, whatever its input. */
+export const deconvnet = gradientSaliency('deconvnet', 'deconvnet');

@@ -1,0 +1,31 @@
+import * as tf from '../tf';
+import type { ReluRule } from '../model/loadedModel';
+import { inputGradient } from './inputGradient';
+import { maxAbsOverChannels } from './maps';
+import { resolveTarget } from './target';
+import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
+
+export interface GradientOptions {
+  target?: TargetSpec;
+}
+
+/**
+ * The three single-pass gradient methods differ only in how ReLUs pass the gradient back:
+ * vanilla (Simonyan et al.), guided backprop (Springenberg et al.) and deconvnet (Zeiler & Fergus).
+ */
+export function gradientSaliency(name: string, relu: ReluRule): Method<GradientOptions, AttributionResult> {
+  return async (model, input, options, progress, signal) => {
+    await checkpoint(signal);
+    const target = resolveTarget(model, input, options.target);
+    const [grad, map] = tf.tidy(() => {
+      const g = inputGradient(model, input, target, relu);
+      return [tf.squeeze(g, [0]), tf.squeeze(maxAbsOverChannels(g), [0])];
+    });
+    progress({ fraction: 1, message: `${name}: 1 backward pass` });
+    try {
+      return { method: name, target, attribution: await toArrayND(grad), map: await toArrayND(map), signedMap: false, details: { forwardPasses: 1, backwardPasses: 1 } };
+    } finally {
+      tf.dispose([grad, map]);
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import * as tf from '../tf';
+import type { ReluRule } from '../model/loadedModel';
+import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import { inputGradient } from './inputGradient';
+import { maxAbsOverChannels } from './maps';
+import { gaussianNoise } from './seededNoise';
+import { resolveTarget } from './target';
+import { toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
+
+export interface SmoothGradOptions {
+  target?: TargetSpec;
+  /** The gradient method to smooth. */
+  base?: 'vanilla' | 'guided' | 'deconvnet';
+  samples?: number;
+  /** Noise standard deviation as a fraction of the input's value range (Smilkov et al. suggest 0.1–0.2). */
+  sigma?: number;
+  seed?: number;
+  memoryBudgetBytes?: number;
+}
+
+const ruleOf: Record<NonNullable<SmoothGradOptions['base']>, ReluRule> = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' };
+
+/** SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. */
+export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal) => {
+  const { base = 'vanilla', samples = 25, sigma = 0.15, seed = 0 } = options;
+  const target = resolveTarget(model, input, options.target);
+  const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
+  const stdev = sigma * (max - min);
+  const noise = gaussianNoise(seed);
+  const batchSize = batchSizeFor(model, samples, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
+  let sum: tf.Tensor = tf.zerosLike(input);
+  try {
+    await forEachBatch(samples, batchSize, signal, progress, 'smoothgrad sample', (_start, count) => {
+      const next = tf.tidy(() => {
+        const noisy = tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)]));
+        const grads = inputGradient(model, noisy as tf.Tensor4D, target, ruleOf[base]);
+        return tf.add(sum, tf.sum(grads, 0, true));
+      });
+      sum.dispose();
+      sum = next;
+    });
+    const [attribution, map] = tf.tidy(() => {
+      const mean = tf.div(sum, samples) as tf.Tensor4D;
+      return [tf.squeeze(mean, [0]), tf.squeeze(maxAbsOverChannels(mean), [0])];
+    });
+    try {
+      return {
+        method: 'smoothgrad',
+        target,
+        attribution: await toArrayND(attribution),
+        map: await toArrayND(map),
+        signedMap: false,
+        details: { base, samples, sigma, stdev, seed, batchSize, backwardPasses: samples },
+      };
+    } finally {
+      tf.dispose([attribution, map]);
+    }
+  } finally {
+    sum.dispose();
+  }
+};

@@ -1,0 +1,51 @@
+import * as tf from '../tf';
+import { UserError } from '../errors';
+import type { ForwardOptions, LoadedModel, ReluRule } from '../model/loadedModel';
+import type { Target, TargetSpec } from './types';
+
+/** Fixes the target: the class index (default: the top class for this input) or a neuron. */
+export function resolveTarget(model: LoadedModel, input: tf.Tensor4D, spec: TargetSpec = { kind: 'class' }): Target {
+  if (spec.kind === 'neuron') {
+    const layer = model.layers.find((l) => l.name === spec.layer);
+    // Unknown names are reported by forward() with the list of valid ones.
+    const channels = layer?.outputShape[layer.outputShape.length - 1];
+    if (channels !== undefined && channels > 0 && (spec.channel < 0 || spec.channel >= channels || !Number.isInteger(spec.channel))) {
+      throw new UserError(`${model.file}: layer '${spec.layer}' has channels 0..${channels - 1}; got ${spec.channel}`);
+    }
+    return { kind: 'neuron', layer: spec.layer, channel: spec.channel };
+  }
+  let index = spec.index;
+  if (index === undefined) {
+    index = tf.tidy(() => tf.argMax(model.forward(input).logits, 1).dataSync()[0]!);
+  } else if (!Number.isInteger(index) || index < 0 || index >= model.numClasses) {
+    throw new UserError(`${model.file}: target class must be 0..${model.numClasses - 1}; got ${index}`);
+  }
+  const label = model.config.hideClasses ? undefined : model.config.labels?.[index];
+  return label === undefined ? { kind: 'class', index } : { kind: 'class', index, label };
+}
+
+/**
+ * The scalar each sample of a batch is explained by, [N]: the pre-softmax class score, the class
+ * probability (occlusion's 'probability' output), or the spatial mean of one channel.
+ */
+export interface ObjectiveOptions {
+  relu?: ReluRule;
+  output?: 'logit' | 'probability';
+  /** Substitute a layer's output (gradients with respect to that layer). */
+  replace?: ForwardOptions['replace'];
+}
+
+export function objective(model: LoadedModel, x: tf.Tensor4D, target: Target, options: ObjectiveOptions = {}): tf.Tensor1D {
+  const { relu, output = 'logit', replace } = options;
+  if (target.kind === 'neuron') {
+    const a = model.forward(x, { relu, capture: [target.layer], replace }).captured.get(target.layer)!;
+    // slice, not gather: its gradient (a pad) is cheap on every backend.
+    const begin = a.shape.map((_, i) => (i === a.rank - 1 ? target.channel : 0));
+    const size = a.shape.map((d, i) => (i === a.rank - 1 ? 1 : d));
+    const channel = tf.slice(a, begin, size);
+    return tf.reshape(tf.mean(channel, a.shape.slice(1).map((_, i) => i + 1)), [x.shape[0]]);
+  }
+  const logits = model.forward(x, { relu, replace }).logits;
+  const scores = output === 'probability' && !model.config.outputIsProbability ? tf.softmax(logits) : logits;
+  return tf.reshape(tf.slice(scores, [0, target.index], [-1, 1]), [x.shape[0]]);
+}

@@ -1,0 +1,55 @@
+import type * as tf from '../tf';
+import type { LoadedModel } from '../model/loadedModel';
+
+/** Progress of a long method: fraction done in [0, 1] and a short human line. */
+export interface Progress {
+  fraction: number;
+  message: string;
+}
+
+export type ProgressFn = (p: Progress) => void;
+
+/** The contract every method follows (DESIGN.md §3, after Captum's attribute()). */
+export type Method<O, R> = (model: LoadedModel, input: tf.Tensor4D, options: O, progress: ProgressFn, signal: AbortSignal) => Promise<R>;
+
+/** A plain array with its shape, channels-last; what leaves the engine (JSON, PNG, webviews). */
+export interface ArrayND {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** What an attribution explains: a class score, or the mean activation of one channel. */
+export type TargetSpec = { kind: 'class'; index?: number } | { kind: 'neuron'; layer: string; channel: number };
+export type Target = { kind: 'class'; index: number; label?: string } | { kind: 'neuron'; layer: string; channel: number };
+
+export interface AttributionResult {
+  method: string;
+  target: Target;
+  /** Raw attribution: input-shaped [H, W, C] for gradient methods, [h, w] at layer resolution for CAMs. */
+  attribution: ArrayND;
+  /** One value per input pixel [H, W], what the overlay shows. */
+  map: ArrayND;
+  /** True when the map is signed (show with a diverging colormap). */
+  signedMap: boolean;
+  /** Method-specific numbers (forward passes, convergence delta, channel weights…). */
+  details: Record<string, number | number[] | string>;
+  /** Method-specific arrays (occlusion's window deltas, Grad-CAM's layer map…). */
+  extra?: Record<string, ArrayND>;
+}
+
+export async function toArrayND(t: tf.Tensor): Promise<ArrayND> {
+  return { shape: [...t.shape], data: (await t.data()) as Float32Array };
+}
+
+/** Throws if the job was cancelled; lets the event loop deliver a cancel between batches. */
+export async function checkpoint(signal: AbortSignal): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (signal.aborted) throw new CancelledError();
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}

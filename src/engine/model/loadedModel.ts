@@ -1,0 +1,46 @@
+import type * as tf from '../tf';
+import type { ModelConfig } from './preprocessing';
+import type { LayerSummary } from './summary';
+
+/**
+ * How ReLUs back-propagate during a forward pass: 'standard' autodiff, 'guided' backprop
+ * (pass only where the forward input and the incoming gradient are positive) or 'deconvnet'
+ * (pass only where the incoming gradient is positive). Applies to ReLU layers and to ReLUs fused
+ * into Conv2D/Dense alike.
+ */
+export type ReluRule = 'standard' | 'guided' | 'deconvnet';
+
+export interface ForwardOptions {
+  relu?: ReluRule;
+  /** Layer names whose outputs to return. */
+  capture?: string[];
+  /** Use this tensor as the output of the named layer (for gradients with respect to a layer). */
+  replace?: { layer: string; value: tf.Tensor };
+}
+
+export interface ForwardResult {
+  /** Pre-softmax scores [N, K] (a final softmax is stripped), or probabilities if the model says so. */
+  logits: tf.Tensor2D;
+  captured: Map<string, tf.Tensor>;
+}
+
+export interface InputShape {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+}
+
+/** A model ready for the methods: same surface for layers and graph models. */
+export interface LoadedModel {
+  file: string;
+  kind: 'layers' | 'graph';
+  inputShape: InputShape;
+  config: ModelConfig;
+  numClasses: number;
+  layers: LayerSummary[];
+  /** Runs the model; call inside tf.tidy (or dispose the result). */
+  forward(x: tf.Tensor4D, options?: ForwardOptions): ForwardResult;
+  /** Conv kernels of a layer, [kh, kw, in, out] (depthwise: [kh, kw, in, multiplier]). */
+  kernel(layerName: string): tf.Tensor4D;
+  dispose(): void;
+}
