@@ -4,7 +4,7 @@ import * as tfconv from '@tensorflow/tfjs-converter';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { readModelArtifacts } from './readArtifacts';
-import { readModelConfig, type ModelConfig, type Preprocessing } from './preprocessing';
+import { readModelConfig, sidecarPath, type ModelConfig, type Preprocessing } from './preprocessing';
 import type { InputShape, LoadedModel } from './loadedModel';
 import { forwardLayersModel, allLayers } from './layersForward';
 import { forwardGraphModel, summarizeGraph } from './graphForward';
@@ -22,7 +22,25 @@ export async function loadModel(modelJsonPath: string, overrides: ConfigOverride
   const config = mergeConfig(readModelConfig(file), overrides);
   const topology = artifacts.modelTopology as Record<string, unknown>;
   const isGraph = artifacts.format === 'graph-model' || Array.isArray(topology.node);
-  return isGraph ? loadGraph(file, artifacts, config) : loadLayers(file, artifacts, config);
+  const model = await (isGraph ? loadGraph(file, artifacts, config) : loadLayers(file, artifacts, config));
+  try {
+    checkPreprocessing(model);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** Per-channel statistics must fit the model's input channels. */
+function checkPreprocessing(model: LoadedModel): void {
+  const { mean, std } = model.config.preprocessing;
+  const channels = model.inputShape.channels;
+  for (const [name, values] of [['mean', mean], ['std', std]] as const) {
+    if (values && values.length !== 1 && values.length !== channels) {
+      throw new UserError(`${sidecarPath(model.file)} or --${name}: ${name} has ${values.length} values but the model's input has ${channels} channel(s)`);
+    }
+  }
 }
 
 function mergeConfig(config: ModelConfig, o: ConfigOverrides): ModelConfig {
@@ -38,7 +56,7 @@ async function loadLayers(file: string, artifacts: tf.io.ModelArtifacts, config:
   }
   const inputShape = imageInputShape(file, model.inputs[0]?.shape ?? []);
   const layers = summarizeLayers(model);
-  const byName = new Map(allLayers(model).map((l) => [l.name, l]));
+  const byName = new Map(allLayers(model).filter((l) => l.getClassName() !== 'InputLayer').map((l) => [l.name, l]));
   return {
     file,
     kind: 'layers',

@@ -1,0 +1,73 @@
+import { isUserError, UserError } from './errors';
+import { CancelledError } from './methods/types';
+import { parseCommandLine, type Flags } from './cli/args';
+import { commands } from './cli/commands';
+import { writeJson, writePng } from './cli/output';
+import { openSession } from './cli/session';
+import { saliencyMethodNames } from './methods/saliencyMethods';
+
+const usage = `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
+
+commands
+  info          layer table: type, output shape, parameters, receptive field
+  predict       class scores and probabilities (--top K)
+  activations   output of a layer (--layer L); --out draws one tile per channel
+  filters       kernels of a conv layer (--layer L, default the first; --mode auto|rgb|mean|per-input)
+  gram          Gram matrix G = F·Fᵀ/(H·W) of a layer (--layer L)
+  saliency      --method ${saliencyMethodNames.join(' | ')}
+                target: --target <class> (default: top class) or --layer L --channel C (a neuron)
+                occlusion: --window --stride --baseline --occlusion-output logit|probability
+                gradcam: --layer (default: last conv layer); smoothgrad: --base --samples --sigma --seed
+                integrated-gradients: --steps --ig-rule gausslegendre|riemann_trapezoid|... --baseline
+                display: --colormap viridis|inferno|magma|gray|coolwarm --opacity 0..1
+
+preprocessing (override model.convscope.json): --input-range lo,hi --mean a,b,c --std a,b,c --bgr --labels <file>
+engine: --backend auto|native-gpu|native|wasm|cpu (or CONVSCOPE_BACKEND), --memory-budget <MiB>
+exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error`;
+
+async function main(argv: string[]): Promise<number> {
+  const { command, flags } = parseCommandLine(argv);
+  if (flags.help || !command) {
+    process.stdout.write(usage + '\n');
+    return command || flags.help ? 0 : 2;
+  }
+  const run = commands[command];
+  if (!run) throw new UserError(`unknown command '${command}'; commands: ${Object.keys(commands).join(', ')}`);
+  const session = await openSession(flags);
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  try {
+    const output = await run({ session, flags, signal: abort.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
+    process.stdout.write(output.text + '\n');
+    if (flags.json) writeJson(flags.json, output.json);
+    if (flags.out) {
+      if (!output.png) throw new UserError(`${command} has no image to write with --out`);
+      writePng(flags.out, output.png);
+    }
+    return 0;
+  } finally {
+    session.model.dispose();
+  }
+}
+
+/** Progress goes to stderr, and only to a terminal: pipes and tests get clean output. */
+function progressPrinter(flags: Flags) {
+  if (!process.stderr.isTTY || flags.json === '-') return () => {};
+  return (p: { fraction: number; message: string }) => process.stderr.write(`\r${p.message}`.padEnd(60) + (p.fraction >= 1 ? '\n' : ''));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (isUserError(e)) {
+      process.stderr.write(`convscope: ${e.message}\n`);
+      process.exit(2);
+    }
+    if (e instanceof CancelledError) {
+      process.stderr.write('convscope: cancelled\n');
+      process.exit(130);
+    }
+    process.stderr.write(`convscope: internal error: ${e instanceof Error ? (process.env.CONVSCOPE_DEBUG ? e.stack : e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors';
+
+/** Every flag of every command; each command reads the ones it understands. */
+const optionSpec = {
+  model: { type: 'string' },
+  image: { type: 'string' },
+  json: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  layer: { type: 'string' },
+  channel: { type: 'string' },
+  target: { type: 'string' },
+  method: { type: 'string' },
+  'cam-layer': { type: 'string' },
+  window: { type: 'string' },
+  stride: { type: 'string' },
+  baseline: { type: 'string' },
+  'occlusion-output': { type: 'string' },
+  samples: { type: 'string' },
+  sigma: { type: 'string' },
+  seed: { type: 'string' },
+  base: { type: 'string' },
+  steps: { type: 'string' },
+  'ig-rule': { type: 'string' },
+  colormap: { type: 'string' },
+  opacity: { type: 'string' },
+  mode: { type: 'string' },
+  top: { type: 'string' },
+  'memory-budget': { type: 'string' },
+  'input-range': { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  bgr: { type: 'boolean' },
+  labels: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type Flags = { [K in keyof typeof optionSpec]?: (typeof optionSpec)[K]['type'] extends 'boolean' ? boolean : string };
+
+export interface ParsedArgs {
+  command: string | undefined;
+  flags: Flags;
+}
+
+export function parseCommandLine(argv: string[]): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+    if (positionals.length > 1) throw new UserError(`unexpected argument '${positionals[1]}'`);
+    return { command: positionals[0], flags: values as Flags };
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError((e as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
+  }
+}
+
+export function requireFlag(flags: Flags, name: keyof Flags, why: string): string {
+  const v = flags[name];
+  if (typeof v !== 'string' || v === '') throw new UserError(`--${name} is required ${why}`);
+  return v;
+}
+
+export function numberFlag(flags: Flags, name: keyof Flags, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  const ok = typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(v) && (!opts.integer || Number.isInteger(v)) && (opts.min === undefined || v >= opts.min) && (opts.max === undefined || v <= opts.max);
+  if (!ok) {
+    const range = opts.min !== undefined || opts.max !== undefined ? ` in [${opts.min ?? '-∞'}, ${opts.max ?? '∞'}]` : '';
+    throw new UserError(`--${name} must be ${opts.integer ? 'an integer' : 'a number'}${range}; got '${String(raw)}'`);
+  }
+  return v;
+}
+
+export function listFlag(flags: Flags, name: keyof Flags, length?: number): number[] | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const values = String(raw).split(',').map((s) => Number(s.trim()));
+  if (values.some((v) => !Number.isFinite(v)) || (length !== undefined && values.length !== length)) {
+    throw new UserError(`--${name} must be ${length ?? 'a list of'} comma-separated numbers; got '${String(raw)}'`);
+  }
+  return values;
+}
+
+export function choiceFlag<T extends string>(flags: Flags, name: keyof Flags, choices: readonly T[]): T | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  if (!choices.includes(raw as T)) throw new UserError(`--${name} must be one of ${choices.join(', ')}; got '${String(raw)}'`);
+  return raw as T;
+}

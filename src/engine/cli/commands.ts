@@ -1,0 +1,164 @@
+import { UserError } from '../errors';
+import { COLORMAP_NAMES, type ColormapName } from '../image/colormap';
+import type { RawImage } from '../image/rawImage';
+import { renderActivationGrid } from '../image/renderActivations';
+import { renderFilterGrid, type FilterMode } from '../image/renderFilters';
+import { renderMatrix } from '../image/renderMatrix';
+import { saliencyOverlay } from '../image/renderSaliency';
+import { activations } from '../methods/activations';
+import { filters } from '../methods/filters';
+import { gram } from '../methods/gram';
+import { planOcclusion } from '../methods/occlusion';
+import { predict } from '../methods/predict';
+import { integrationRules } from '../methods/quadrature';
+import { saliencyMethodNames, saliencyMethods } from '../methods/saliencyMethods';
+import type { ProgressFn, Target, TargetSpec } from '../methods/types';
+import { choiceFlag, numberFlag, requireFlag, type Flags } from './args';
+import { formatShape, table } from './output';
+import { openImage, type Session } from './session';
+
+/** What a command produces: text for the terminal, numbers for --json, a picture for --out. */
+export interface CommandOutput {
+  text: string;
+  json: Record<string, unknown>;
+  png?: RawImage;
+}
+
+export interface CommandContext {
+  session: Session;
+  flags: Flags;
+  progress: ProgressFn;
+  signal: AbortSignal;
+  /** Lines worth printing before a long job starts (e.g. its cost). */
+  announce: (line: string) => void;
+}
+
+type Command = (ctx: CommandContext) => Promise<CommandOutput>;
+
+function header(ctx: CommandContext): Record<string, unknown> {
+  const { backend, model } = ctx.session;
+  return { backend: backend.name, backendPackage: backend.package, tfjs: backend.tfjsVersion, model: model.file };
+}
+
+const info: Command = async (ctx) => {
+  const { model, backend } = ctx.session;
+  const rf = (l: (typeof model.layers)[number]) => (l.receptiveField && !l.receptiveField.global ? [formatShape(l.receptiveField.size), formatShape(l.receptiveField.stride)] : [l.receptiveField?.global ? 'global' : '', '']);
+  const rows = model.layers.map((l) => [l.name, l.type, formatShape(l.outputShape), String(l.params), l.activation ?? '', ...rf(l)]);
+  const { height, width, channels } = model.inputShape;
+  const total = model.layers.reduce((s, l) => s + l.params, 0);
+  const text = [
+    `model    ${model.file}`,
+    `kind     ${model.kind} model, input ${height}×${width}×${channels}, ${model.numClasses} outputs${model.config.hideClasses ? ' (backbone: classes hidden)' : ''}, ${total} parameters`,
+    `backend  ${backend.name} (${backend.package}, tfjs ${backend.tfjsVersion})`,
+    '',
+    table(['layer', 'type', 'output', 'params', 'activation', 'RF size', 'RF stride'], rows),
+  ].join('\n');
+  return { text, json: { ...header(ctx), kind: model.kind, inputShape: model.inputShape, numClasses: model.numClasses, config: model.config, layers: model.layers } };
+};
+
+const predictCommand: Command = async (ctx) => {
+  const img = openImage(ctx.session, ctx.flags);
+  try {
+    const p = await predict(ctx.session.model, img.input, { topK: numberFlag(ctx.flags, 'top', { integer: true, min: 1 }) ?? 5 }, ctx.progress, ctx.signal);
+    const rows = p.top.map((t) => [String(t.index), t.label ?? '', t.probability.toFixed(4), t.logit.toFixed(4)]);
+    return { text: `${img.file}\n${table(['class', 'label', 'probability', 'logit'], rows)}`, json: { ...header(ctx), image: img.file, logits: p.logits, probabilities: p.probabilities, top: p.top } };
+  } finally {
+    img.input.dispose();
+  }
+};
+
+const activationsCommand: Command = async (ctx) => {
+  const layer = requireFlag(ctx.flags, 'layer', 'for activations');
+  const img = openImage(ctx.session, ctx.flags);
+  try {
+    const a = await activations(ctx.session.model, img.input, { layer }, ctx.progress, ctx.signal);
+    const png = a.activation.shape.length === 4 ? renderActivationGrid(a.activation, colormapFlag(ctx.flags) ?? 'viridis') : undefined;
+    return { text: `${layer}: activation ${formatShape(a.activation.shape)}, ${summarize(a.activation.data)}`, json: { ...header(ctx), image: img.file, layer, activation: a.activation }, png };
+  } finally {
+    img.input.dispose();
+  }
+};
+
+const gramCommand: Command = async (ctx) => {
+  const layer = requireFlag(ctx.flags, 'layer', 'for gram');
+  const img = openImage(ctx.session, ctx.flags);
+  try {
+    const g = await gram(ctx.session.model, img.input, { layer }, ctx.progress, ctx.signal);
+    return { text: `${layer}: Gram matrix ${formatShape(g.gram.shape)} (G = F·Fᵀ / (H·W)), ${summarize(g.gram.data)}`, json: { ...header(ctx), image: img.file, layer, gram: g.gram }, png: renderMatrix(g.gram, colormapFlag(ctx.flags) ?? 'viridis') };
+  } finally {
+    img.input.dispose();
+  }
+};
+
+const filtersCommand: Command = async (ctx) => {
+  const mode = choiceFlag(ctx.flags, 'mode', ['auto', 'rgb', 'mean', 'per-input'] as const) ?? 'auto';
+  const f = await filters(ctx.session.model, undefined as never, { layer: ctx.flags.layer }, ctx.progress, ctx.signal);
+  const [kh, kw, cin, cout] = f.kernel.shape;
+  if (mode === 'rgb' && !f.rgb) throw new UserError(`layer '${f.layer}' does not read an RGB image; use --mode mean or per-input`);
+  return { text: `${f.layer}: ${cout} filters of ${kh}×${kw}×${cin}${f.rgb ? ' (RGB)' : ''}, ${summarize(f.kernel.data)}`, json: { ...header(ctx), layer: f.layer, kernel: f.kernel, rgb: f.rgb }, png: renderFilterGrid(f, mode as FilterMode) };
+};
+
+const saliencyCommand: Command = async (ctx) => {
+  const { flags } = ctx;
+  const method = choiceFlag(flags, 'method', saliencyMethodNames) ?? 'vanilla';
+  const options = saliencyOptions(method, flags);
+  const model = ctx.session.model;
+  if (method === 'occlusion') {
+    const plan = planOcclusion(model, options);
+    ctx.announce(`occlusion: ${plan.windows} windows in batches of ${plan.batchSize} → ${plan.forwardPasses} forward passes`);
+  }
+  const img = openImage(ctx.session, flags);
+  try {
+    const r = await saliencyMethods[method]!(model, img.input, options, ctx.progress, ctx.signal);
+    const details = Object.entries(r.details).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.length}]` : typeof v === 'number' ? +v.toPrecision(6) : v}`).join(' ');
+    const text = [`${method} on ${img.file}`, `target   ${describeTarget(r.target, model.config.labels)}`, `map      ${formatShape(r.map.shape)} ${summarize(r.map.data)}`, `details  ${details}`].join('\n');
+    const png = saliencyOverlay(img.image, r, { colormap: colormapFlag(flags), opacity: numberFlag(flags, 'opacity', { min: 0, max: 1 }) });
+    return { text, json: { ...header(ctx), image: img.file, method, target: r.target, attribution: r.attribution, map: r.map, signedMap: r.signedMap, details: r.details, ...r.extra }, png };
+  } finally {
+    img.input.dispose();
+  }
+};
+
+function saliencyOptions(method: string, flags: Flags): Record<string, unknown> {
+  const channel = numberFlag(flags, 'channel', { integer: true, min: 0 });
+  const targetIndex = numberFlag(flags, 'target', { integer: true, min: 0 });
+  if (channel !== undefined && targetIndex !== undefined) throw new UserError('give either --target (a class) or --layer with --channel (a neuron), not both');
+  let target: TargetSpec = { kind: 'class', index: targetIndex };
+  if (channel !== undefined) target = { kind: 'neuron', layer: requireFlag(flags, 'layer', 'with --channel (the neuron is the mean of that channel of that layer)'), channel };
+  const budget = numberFlag(flags, 'memory-budget', { min: 1 });
+  const common = { target, memoryBudgetBytes: budget === undefined ? undefined : budget * 1024 * 1024 };
+  switch (method) {
+    case 'occlusion':
+      return { ...common, window: numberFlag(flags, 'window', { integer: true, min: 1 }), stride: numberFlag(flags, 'stride', { integer: true, min: 1 }), baseline: numberFlag(flags, 'baseline'), output: choiceFlag(flags, 'occlusion-output', ['logit', 'probability'] as const) };
+    case 'gradcam':
+      return { ...common, layer: channel === undefined ? (flags['cam-layer'] ?? flags.layer) : flags['cam-layer'] };
+    case 'smoothgrad':
+      return { ...common, base: choiceFlag(flags, 'base', ['vanilla', 'guided', 'deconvnet'] as const), samples: numberFlag(flags, 'samples', { integer: true, min: 1 }), sigma: numberFlag(flags, 'sigma', { min: 0 }), seed: numberFlag(flags, 'seed', { integer: true }) };
+    case 'integrated-gradients':
+      return { ...common, steps: numberFlag(flags, 'steps', { integer: true, min: 1 }), rule: choiceFlag(flags, 'ig-rule', integrationRules), baseline: numberFlag(flags, 'baseline') };
+    default:
+      return common;
+  }
+}
+
+function describeTarget(t: Target, labels?: string[]): string {
+  if (t.kind === 'neuron') return `neuron: mean of channel ${t.channel} of layer '${t.layer}'`;
+  const label = t.label ?? labels?.[t.index];
+  return `class ${t.index}${label !== undefined ? ` (${label})` : ''}`;
+}
+
+function colormapFlag(flags: Flags): ColormapName | undefined {
+  return choiceFlag(flags, 'colormap', COLORMAP_NAMES);
+}
+
+function summarize(data: Float32Array): string {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return `min ${+min.toPrecision(4)} max ${+max.toPrecision(4)}`;
+}
+
+export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand };
