@@ -32,8 +32,7 @@ export function forwardLayersModel(model: tfl.LayersModel, x: tf.Tensor4D, optio
   try {
     for (const layer of allLayers(root)) {
       restorers.push(patch(layer, (inputs, kwargs, original) => {
-        if (options.replace?.layer === layer.name) return options.replace.value;
-        const out = callWithRule(layer, inputs, kwargs, original, rule, layer === outputLayer);
+        const out = options.replace?.layer === layer.name ? options.replace.value : callWithRule(layer, inputs, kwargs, original, rule, layer === outputLayer);
         if (capture.has(layer.name) && !Array.isArray(out)) captured.set(layer.name, out);
         return out;
       }));
