@@ -8,6 +8,7 @@ import { initBackend } from '../src/engine/backend';
 import { encodePng } from '../src/engine/image/encodePng';
 import { loadInputImage, type InputImage } from '../src/engine/image/loadInputImage';
 import type { RawImage } from '../src/engine/image/rawImage';
+import { magnifyNearest } from '../src/engine/image/magnify';
 import { renderActivationGrid } from '../src/engine/image/renderActivations';
 import { renderFilterGrid } from '../src/engine/image/renderFilters';
 import { renderMatrix } from '../src/engine/image/renderMatrix';
@@ -43,19 +44,6 @@ function savePng(name: string, image: RawImage): string {
   return name;
 }
 
-/** Small inputs (28×28 digits) are magnified so overlays are readable. */
-function magnified(img: RawImage, minSize = 224): RawImage {
-  const k = Math.max(1, Math.floor(minSize / Math.max(img.width, img.height)));
-  if (k === 1) return img;
-  const data = new Uint8Array(img.width * k * img.height * k * img.channels);
-  for (let y = 0; y < img.height * k; y++) {
-    for (let x = 0; x < img.width * k; x++) {
-      for (let c = 0; c < img.channels; c++) data[(y * img.width * k + x) * img.channels + c] = img.data[(Math.floor(y / k) * img.width + Math.floor(x / k)) * img.channels + c]!;
-    }
-  }
-  return { ...img, width: img.width * k, height: img.height * k, data };
-}
-
 function numbers(r: AttributionResult): string[] {
   const target = r.target.kind === 'class' ? `target class ${r.target.index}${r.target.label ? ` (${r.target.label})` : ''}` : `target: mean of channel ${r.target.channel} of ${r.target.layer}`;
   const details = Object.entries(r.details).filter(([, v]) => !Array.isArray(v)).map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toPrecision(4) : v}`);
@@ -66,7 +54,7 @@ async function saliencyCards(model: LoadedModel, tag: string, img: InputImage, m
   const cards: GalleryCard[] = [];
   for (const [method, options] of methods) {
     const r = await step(`${tag}: ${method} on ${path.basename(img.file)}`, () => saliencyMethods[method]!(model, img.input, options, noop, signal));
-    cards.push({ title: `${method}${options.label ? ` (${options.label})` : ''}`, image: savePng(`${tag}-${path.parse(img.file).name}-${method}${options.label ? '-neuron' : ''}.png`, saliencyOverlay(magnified(img.image), r)), lines: numbers(r) });
+    cards.push({ title: `${method}${options.label ? ` (${options.label})` : ''}`, image: savePng(`${tag}-${path.parse(img.file).name}-${method}${options.label ? '-neuron' : ''}.png`, saliencyOverlay(img.image, r)), lines: numbers(r) });
   }
   return cards;
 }
@@ -89,7 +77,7 @@ async function digitsSection(): Promise<GallerySection> {
   for (const file of digits) {
     const img = loadInputImage(model, path.join(digitDir, file));
     const p = await step(`mnist: predict ${file}`, () => predict(model, img.input, { topK: 3 }, noop, signal));
-    cards.push({ title: `prediction for ${file}`, image: savePng(`mnist-${path.parse(file).name}.png`, magnified(img.image)), lines: p.top.map((t) => `class ${t.label ?? t.index}: p=${t.probability.toFixed(4)}, logit ${t.logit.toFixed(3)}`) });
+    cards.push({ title: `prediction for ${file}`, image: savePng(`mnist-${path.parse(file).name}.png`, magnifyNearest(img.image, 256)), lines: p.top.map((t) => `class ${t.label ?? t.index}: p=${t.probability.toFixed(4)}, logit ${t.logit.toFixed(3)}`) });
     const last = convs[convs.length - 1]!.name;
     cards.push(
       ...(await saliencyCards(model, 'mnist', img, [

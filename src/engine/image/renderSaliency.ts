@@ -1,5 +1,6 @@
 import type { AttributionResult } from '../methods/types';
-import { applyColormap, isDiverging, type ColormapName } from './colormap';
+import { applyColormap, type ColormapName } from './colormap';
+import { magnifyNearest } from './magnify';
 import { overlayHeatmap } from './overlay';
 import type { RawImage } from './rawImage';
 
@@ -8,6 +9,8 @@ export interface SaliencyRenderOptions {
   colormap?: ColormapName;
   /** Heatmap opacity over the image, 0..1. */
   opacity?: number;
+  /** Small images are enlarged (nearest neighbour) until their longer side reaches this. */
+  minSize?: number;
 }
 
 /** The map alone, coloured, at its own resolution (the input size for every method). */
@@ -18,12 +21,10 @@ export function saliencyHeatmap(result: AttributionResult, options: SaliencyRend
 
 /** The heatmap blended over the image the user gave (any size: the heatmap is resized to it). */
 export function saliencyOverlay(image: RawImage, result: AttributionResult, options: SaliencyRenderOptions = {}): RawImage {
-  return overlayHeatmap(image, saliencyHeatmap(result, options), options.opacity ?? 0.5);
+  return overlayHeatmap(magnifyNearest(image, options.minSize ?? 256), saliencyHeatmap(result, options), options.opacity ?? 0.5);
 }
 
 function pickColormap(result: AttributionResult, requested?: ColormapName): ColormapName {
   if (requested) return requested;
   return result.signedMap ? 'coolwarm' : 'inferno';
 }
-
-export { isDiverging };
