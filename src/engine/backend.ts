@@ -1,6 +1,5 @@
 import * as tf from './tf';
 import { registerWasmGradientKernels } from './kernels/registerWasmKernels';
-import { maxPoolGradConfig } from './kernels/maxPoolGrad';
 
 /** What the user asked for; 'auto' tries the fastest first. */
 export type BackendPreference = 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
@@ -46,11 +45,7 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
       await c.load();
       if (!(await tf.setBackend(c.backendName))) throw new Error(`backend '${c.backendName}' did not initialise`);
       await tf.ready();
-      if (c.backendName === 'wasm') {
-        registerWasmGradientKernels();
-        tf.unregisterKernel(tf.MaxPoolGrad, 'wasm');
-        tf.registerKernel(maxPoolGradConfig);
-      }
+      if (c.backendName === 'wasm') registerWasmGradientKernels();
       current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped };
       return current;
     } catch (e) {
