@@ -22,7 +22,7 @@ it.each([
   [[3, 7, 6, 2], 3, 1, 'same'],
   [[1, 10, 10, 1], 2, 2, 'same'],
 ] as const)('wasm MaxPoolGrad agrees with cpu on tied maxima for %j k=%i s=%i %s', async (shape, size, stride, pad) => {
-  const count = shape.reduce((a, b) => a * b, 1);
+  const count = (shape as readonly number[]).reduce((a, b) => a * b, 1);
   // Values on a coarse grid (many exact ties), half of them negative (zero after the ReLU).
   const x = seededValues(shape[1] * 7 + size, count, 1).map((v) => Math.round(v * 3) / 3);
   const cpu = await poolGradient('cpu', x, [...shape], size, stride, pad);

@@ -1,0 +1,134 @@
+import type * as P from '../../shared/engineProtocol';
+import { backendInfo } from '../backend';
+import { applyColormap } from '../image/colormap';
+import { encodePng } from '../image/encodePng';
+import { loadInputImage } from '../image/loadInputImage';
+import type { RawImage } from '../image/rawImage';
+import { renderFilterGrid, renderFilterTiles } from '../image/renderFilters';
+import { saliencyHeatmap, saliencyOverlay } from '../image/renderSaliency';
+import { activations } from '../methods/activations';
+import { filters } from '../methods/filters';
+import { planOcclusion } from '../methods/occlusion';
+import { predict } from '../methods/predict';
+import { saliencyMethods } from '../methods/saliencyMethods';
+import type { ProgressFn } from '../methods/types';
+import type { ModelCache } from './modelCache';
+
+/** What every handler gets besides its params: cancellation and a progress sink. */
+export interface JobContext {
+  signal: AbortSignal;
+  progress: ProgressFn;
+}
+
+const png64 = (img: RawImage) => encodePng(img).toString('base64');
+
+/** The engine's request handlers, shared by the child process (main.ts) and tests. */
+export function createHandlers(models: ModelCache) {
+  return {
+    async modelInfo(p: P.ModelParams): Promise<P.ModelInfoResult> {
+      const m = await models.get(p.model);
+      return {
+        file: m.file,
+        kind: m.kind,
+        inputShape: m.inputShape,
+        numClasses: m.numClasses,
+        labels: m.config.hideClasses ? undefined : m.config.labels,
+        hideClasses: m.config.hideClasses ?? false,
+        description: m.config.description,
+        layers: m.layers.map((l) => ({ name: l.name, type: l.type, outputShape: l.outputShape, params: l.params, activation: l.activation, isConv: l.isConv, receptiveField: l.receptiveField && { size: l.receptiveField.size, stride: l.receptiveField.stride, global: l.receptiveField.global } })),
+        backend: backendInfo().name,
+      };
+    },
+
+    async predict(p: P.PredictParams, ctx: JobContext): Promise<P.PredictResult> {
+      const m = await models.get(p.model);
+      const img = loadInputImage(m, p.image);
+      try {
+        const r = await predict(m, img.input, { topK: p.topK ?? 5 }, ctx.progress, ctx.signal);
+        return { top: r.top, backend: backendInfo().name };
+      } finally {
+        img.input.dispose();
+      }
+    },
+
+    async filters(p: P.FiltersParams, ctx: JobContext): Promise<P.FiltersResult> {
+      const m = await models.get(p.model);
+      const f = await filters(m, undefined as never, { layer: p.layer }, ctx.progress, ctx.signal);
+      const mode = p.mode ?? 'auto';
+      return { layer: f.layer, kernelShape: f.kernel.shape, rgb: f.rgb, mode, png: png64(renderFilterGrid(f, mode)), tiles: renderFilterTiles(f, mode).map(png64), backend: backendInfo().name };
+    },
+
+    async activations(p: P.ActivationsParams, ctx: JobContext): Promise<P.ActivationsResult> {
+      const m = await models.get(p.model);
+      const img = loadInputImage(m, p.image);
+      try {
+        const a = await activations(m, img.input, { layer: p.layer }, ctx.progress, ctx.signal);
+        return { layer: p.layer, shape: a.activation.shape, channels: channelMaps(a.activation.shape, a.activation.data), backend: backendInfo().name };
+      } finally {
+        img.input.dispose();
+      }
+    },
+
+    async saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
+      const m = await models.get(p.model);
+      const o = p.options ?? {};
+      switch (p.method) {
+        case 'occlusion': {
+          const plan = planOcclusion(m, o);
+          return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
+        }
+        case 'smoothgrad':
+          return { forwardPasses: o.samples ?? 25, backwardPasses: o.samples ?? 25, summary: `${o.samples ?? 25} noisy samples: ${o.samples ?? 25} forward + backward passes` };
+        case 'integrated-gradients':
+          return { forwardPasses: (o.steps ?? 50) + 2, backwardPasses: o.steps ?? 50, summary: `${o.steps ?? 50} path steps: ${o.steps ?? 50} forward + backward passes` };
+        default:
+          return { forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' };
+      }
+    },
+
+    async saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
+      const m = await models.get(p.model);
+      const img = loadInputImage(m, p.image);
+      const t0 = Date.now();
+      try {
+        const run = saliencyMethods[p.method];
+        if (!run) throw new Error(`unknown saliency method '${p.method}'`);
+        const r = await run(m, img.input, { ...p.options, target: p.target }, ctx.progress, ctx.signal);
+        const render = { colormap: p.colormap, opacity: p.opacity };
+        return {
+          method: p.method,
+          target: r.target,
+          overlayPng: png64(saliencyOverlay(img.image, r, render)),
+          heatmapPng: png64(saliencyHeatmap(r, render)),
+          signedMap: r.signedMap,
+          map: { shape: r.map.shape, data: Array.from(r.map.data) },
+          details: r.details,
+          elapsedMs: Date.now() - t0,
+          backend: backendInfo().name,
+        };
+      } finally {
+        img.input.dispose();
+      }
+    },
+  };
+}
+
+export type EngineHandlers = ReturnType<typeof createHandlers>;
+
+function channelMaps(shape: number[], data: Float32Array): P.ChannelActivation[] {
+  const C = shape[shape.length - 1]!;
+  const positions = data.length / C;
+  const [h, w] = shape.length === 4 ? [shape[1]!, shape[2]!] : [1, 1];
+  return Array.from({ length: C }, (_, c) => {
+    const values = new Float32Array(positions);
+    let sum = 0;
+    let max = -Infinity;
+    for (let p = 0; p < positions; p++) {
+      const v = data[p * C + c]!;
+      values[p] = v;
+      sum += v;
+      if (v > max) max = v;
+    }
+    return { channel: c, mean: sum / positions, max, png: png64(applyColormap(values, w, h, 'viridis')) };
+  });
+}

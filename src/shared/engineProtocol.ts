@@ -1,0 +1,184 @@
+// The host ↔ engine link (JSON-RPC over the child's IPC channel). Plain types only: both the
+// extension host and the engine child import this file, and neither pulls runtime code from it.
+
+export const EngineRequests = {
+  modelInfo: 'model/info',
+  predict: 'model/predict',
+  filters: 'model/filters',
+  activations: 'model/activations',
+  saliencyPlan: 'saliency/plan',
+  saliency: 'saliency/run',
+  shutdown: 'engine/shutdown',
+} as const;
+
+export const EngineNotifications = {
+  /** Sent once by the engine when its backend is up. */
+  ready: 'engine/ready',
+  /** Progress of a running request, identified by the jobId the host gave it. */
+  progress: 'engine/progress',
+} as const;
+
+/** JSON-RPC error codes the engine uses (besides the standard ones). */
+export const EngineErrorCodes = {
+  /** The user's input is wrong (file, layer name, option): show the message as is. */
+  userError: -32001,
+  /** The request was cancelled (same as LSP's RequestCancelled). */
+  cancelled: -32800,
+} as const;
+
+export interface ReadyParams {
+  backend: string;
+  backendPackage: string;
+  tfjs: string;
+  node: string;
+  pid: number;
+  /** Why faster backends did not load, one line each. */
+  skipped: string[];
+}
+
+export interface ProgressParams {
+  jobId: string;
+  fraction: number;
+  message: string;
+}
+
+/** Every long request carries a jobId so progress can be routed back to its window. */
+export interface JobParams {
+  jobId?: string;
+}
+
+export interface ModelParams extends JobParams {
+  /** Absolute path of model.json. */
+  model: string;
+}
+
+export interface ImageParams extends ModelParams {
+  /** Absolute path of the image file. */
+  image: string;
+}
+
+export interface LayerInfo {
+  name: string;
+  type: string;
+  outputShape: number[];
+  params: number;
+  activation?: string;
+  isConv: boolean;
+  receptiveField?: { size: [number, number]; stride: [number, number]; global: boolean };
+}
+
+export interface ModelInfoResult {
+  file: string;
+  kind: 'layers' | 'graph';
+  inputShape: { height: number; width: number; channels: number };
+  numClasses: number;
+  labels?: string[];
+  hideClasses: boolean;
+  description?: string;
+  layers: LayerInfo[];
+  backend: string;
+}
+
+export interface ClassScore {
+  index: number;
+  label?: string;
+  probability: number;
+  logit: number;
+}
+
+export interface PredictParams extends ImageParams {
+  topK?: number;
+}
+
+export interface PredictResult {
+  top: ClassScore[];
+  backend: string;
+}
+
+export type FilterMode = 'auto' | 'rgb' | 'mean' | 'per-input';
+
+export interface FiltersParams extends ModelParams {
+  layer?: string;
+  mode?: FilterMode;
+}
+
+export interface FiltersResult {
+  layer: string;
+  /** [kh, kw, in, out] */
+  kernelShape: number[];
+  rgb: boolean;
+  mode: FilterMode;
+  /** The grid as a base64 PNG. */
+  png: string;
+  /** One base64 PNG per output filter (for zooming on one), same rendering as the grid's tiles. */
+  tiles: string[];
+  backend: string;
+}
+
+export interface ActivationsParams extends ImageParams {
+  layer: string;
+}
+
+export interface ChannelActivation {
+  channel: number;
+  mean: number;
+  max: number;
+  /** The channel's map as a base64 PNG (colormapped, min..max of this channel). */
+  png: string;
+}
+
+export interface ActivationsResult {
+  layer: string;
+  /** [1, H, W, C] or [1, C] */
+  shape: number[];
+  channels: ChannelActivation[];
+  backend: string;
+}
+
+export type SaliencyMethodName = 'vanilla' | 'guided' | 'deconvnet' | 'occlusion' | 'gradcam' | 'smoothgrad' | 'integrated-gradients';
+export const saliencyMethodList: SaliencyMethodName[] = ['vanilla', 'guided', 'deconvnet', 'smoothgrad', 'integrated-gradients', 'gradcam', 'occlusion'];
+
+export type TargetSpec = { kind: 'class'; index?: number } | { kind: 'neuron'; layer: string; channel: number };
+
+export interface SaliencyOptions {
+  window?: number;
+  stride?: number;
+  baseline?: number;
+  samples?: number;
+  sigma?: number;
+  seed?: number;
+  base?: 'vanilla' | 'guided' | 'deconvnet';
+  steps?: number;
+  /** Grad-CAM layer. */
+  layer?: string;
+}
+
+export type ColormapName = 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm';
+
+export interface SaliencyParams extends ImageParams {
+  method: SaliencyMethodName;
+  target?: TargetSpec;
+  options?: SaliencyOptions;
+  colormap?: ColormapName;
+  opacity?: number;
+}
+
+export interface SaliencyPlanResult {
+  forwardPasses: number;
+  backwardPasses: number;
+  summary: string;
+}
+
+export interface SaliencyResult {
+  method: SaliencyMethodName;
+  target: { kind: 'class'; index: number; label?: string } | { kind: 'neuron'; layer: string; channel: number };
+  /** Base64 PNGs: the map over the image, the map alone, and the image as the model sees it. */
+  overlayPng: string;
+  heatmapPng: string;
+  signedMap: boolean;
+  /** The raw map [H, W] for export. */
+  map: { shape: number[]; data: number[] };
+  details: Record<string, number | number[] | string>;
+  elapsedMs: number;
+  backend: string;
+}
