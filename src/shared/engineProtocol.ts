@@ -20,8 +20,9 @@ export const EngineNotifications = {
 
 /** JSON-RPC error codes the engine uses (besides the standard ones). */
 export const EngineErrorCodes = {
-  /** The user's input is wrong (file, layer name, option): show the message as is. */
-  userError: -32001,
+  /** The user's input is wrong (file, layer name, option): show the message as is. Outside the
+   *  JSON-RPC reserved range, like the CLI's exit code 2. */
+  userError: 2,
   /** The request was cancelled (same as LSP's RequestCancelled). */
   cancelled: -32800,
 } as const;
