@@ -111,7 +111,7 @@ export class EngineClient {
     } catch (e) {
       if (isEngineAnswer(e) || e instanceof EngineCancelledError || e instanceof EngineTimeoutError || e instanceof EngineCrashedError) throw translate(e);
       // The link broke (closed, disposed): report the engine's death, which explains it.
-      const crash = await Promise.race([running.exited, new Promise<undefined>((r) => setTimeout(r, 2000))]);
+      const crash = await Promise.race([running.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 2000))]);
       throw crash ?? translate(e);
     } finally {
       clearTimeout(timer);
