@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PanelKind, PanelState } from '../../shared/webviewProtocol';
+import { ActivationsPanel } from './activationsPanel';
+import { FiltersPanel } from './filtersPanel';
+import type { PanelBase, PanelServices } from './panelBase';
+import { SaliencyPanel } from './saliencyPanel';
+
+type AnyPanel = PanelBase<{ type: string }, { type: string }>;
+type PanelClass = new (panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) => AnyPanel;
+
+const classes: Record<PanelKind, PanelClass> = { filters: FiltersPanel, activations: ActivationsPanel, saliency: SaliencyPanel } as unknown as Record<PanelKind, PanelClass>;
+const titles: Record<PanelKind, string> = { filters: 'Filters', activations: 'Activations', saliency: 'Saliency' };
+
+export const viewType = (kind: PanelKind) => `convscope.${kind}`;
+
+/**
+ * One panel per (kind, model): showing a kind for a model that already has one reuses it (and
+ * points it at the new image or layer) instead of piling up tabs. Panels survive a window reload
+ * through a serializer per kind.
+ */
+export class PanelRegistry implements vscode.Disposable {
+  private readonly open = new Map<string, AnyPanel>();
+  private readonly serializers: vscode.Disposable[];
+
+  constructor(private readonly services: PanelServices) {
+    this.serializers = (Object.keys(classes) as PanelKind[]).map((kind) =>
+      vscode.window.registerWebviewPanelSerializer(viewType(kind), {
+        deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {
+          if (!state?.model) {
+            panel.dispose();
+            return;
+          }
+          this.adopt(panel, { ...state, kind });
+        },
+      }),
+    );
+  }
+
+  async show(state: PanelState): Promise<void> {
+    const existing = this.open.get(key(state));
+    if (existing) return existing.retarget(state);
+    const panel = vscode.window.createWebviewPanel(viewType(state.kind), `${titles[state.kind]} · ${modelName(state.model)}`, vscode.ViewColumn.Beside, {});
+    this.adopt(panel, state);
+  }
+
+  dispose(): void {
+    for (const p of [...this.open.values()]) p.dispose();
+    this.serializers.forEach((s) => s.dispose());
+  }
+
+  private adopt(panel: vscode.WebviewPanel, state: PanelState): void {
+    const k = key(state);
+    const instance = new classes[state.kind](panel, this.services, state, () => {
+      if (this.open.get(k) === instance) this.open.delete(k);
+    });
+    this.open.set(k, instance);
+  }
+}
+
+function key(state: PanelState): string {
+  return `${state.kind}:${state.model}`;
+}
+
+/** mnist-cnn for …/mnist-cnn/model.json; the file name when it is not model.json. */
+export function modelName(modelFile: string): string {
+  const base = path.basename(modelFile);
+  return base === 'model.json' ? path.basename(path.dirname(modelFile)) : base.replace(/\.json$/i, '');
+}
