@@ -49,6 +49,7 @@ connection.onRequest(EngineRequests.filters, job(handlers.filters));
 connection.onRequest(EngineRequests.activations, job(handlers.activations));
 connection.onRequest(EngineRequests.saliencyPlan, job(handlers.saliencyPlan));
 connection.onRequest(EngineRequests.saliency, job(handlers.saliency));
+connection.onRequest(EngineRequests.status, () => handlers.status());
 connection.onRequest(EngineRequests.shutdown, () => {
   models.clear();
   setImmediate(() => process.exit(0));

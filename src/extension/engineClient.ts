@@ -55,7 +55,11 @@ export class EngineClient {
   private readonly exitListeners = new Set<(e: EngineExit) => void>();
   private disposed = false;
 
-  constructor(private readonly options: EngineClientOptions) {}
+  private readonly options: EngineClientOptions;
+
+  constructor(options: EngineClientOptions) {
+    this.options = { ...options };
+  }
 
   get info(): ReadyParams | undefined {
     return this.readyInfo;
@@ -122,9 +126,19 @@ export class EngineClient {
     }
   }
 
+  /** Stops the current engine (if any); the next request starts one with this backend preference. */
+  async restart(backend?: string): Promise<void> {
+    this.options.backend = backend;
+    await this.stop();
+  }
+
   /** Asks the engine to exit, and kills it if it does not within a second. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
     const running = this.running;
     if (!running) return;
     running.stopping = true;

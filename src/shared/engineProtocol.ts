@@ -8,6 +8,7 @@ export const EngineRequests = {
   activations: 'model/activations',
   saliencyPlan: 'saliency/plan',
   saliency: 'saliency/run',
+  status: 'engine/status',
   shutdown: 'engine/shutdown',
 } as const;
 
@@ -35,6 +36,14 @@ export interface ReadyParams {
   pid: number;
   /** Why faster backends did not load, one line each. */
   skipped: string[];
+}
+
+/** Memory of the engine process, for the status bar tooltip. */
+export interface StatusResult {
+  rssBytes: number;
+  tensors: number;
+  tensorBytes: number;
+  modelsLoaded: number;
 }
 
 export interface ProgressParams {

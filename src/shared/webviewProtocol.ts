@@ -10,6 +10,8 @@ export interface PanelState {
   model: string;
   image?: string;
   layer?: string;
+  /** Activations panel: the channel to select (neuron saliency from the Model Explorer). */
+  channel?: number;
 }
 
 /** Messages every panel understands. */

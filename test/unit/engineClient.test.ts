@@ -90,3 +90,12 @@ it('stops the engine on dispose: no orphan process', async () => {
   expect(alive(pid)).toBe(false);
   await expect(c.request('test/echo', {})).rejects.toBeInstanceOf(EngineCrashedError);
 });
+
+it('restarts with a new backend preference when asked', async () => {
+  const c = client({ backend: 'wasm' });
+  const first = await c.request<{ pid: number }>('test/echo', { value: 1 });
+  await c.restart('cpu');
+  expect(alive(first.pid)).toBe(false);
+  const second = await c.request<{ pid: number }>('test/echo', { value: 2 });
+  expect(second.pid).not.toBe(first.pid);
+});

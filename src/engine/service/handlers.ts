@@ -1,4 +1,5 @@
 import type * as P from '../../shared/engineProtocol';
+import * as tf from '../tf';
 import { backendInfo } from '../backend';
 import { applyColormap } from '../image/colormap';
 import { encodePng } from '../image/encodePng';
@@ -25,6 +26,11 @@ const png64 = (img: RawImage) => encodePng(img).toString('base64');
 /** The engine's request handlers, shared by the child process (main.ts) and tests. */
 export function createHandlers(models: ModelCache) {
   return {
+    status(): P.StatusResult {
+      const m = tf.memory();
+      return { rssBytes: process.memoryUsage().rss, tensors: m.numTensors, tensorBytes: m.numBytes, modelsLoaded: models.size };
+    },
+
     async modelInfo(p: P.ModelParams): Promise<P.ModelInfoResult> {
       const m = await models.get(p.model);
       return {

@@ -30,6 +30,10 @@ export class ModelCache {
     return model;
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   clear(): void {
     for (const key of [...this.entries.keys()]) this.drop(key);
   }

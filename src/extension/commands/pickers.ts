@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelExplorer } from '../modelExplorer';
+import { modelName } from '../panels/panelRegistry';
+import { readSettings } from '../settings';
+
+const lastModelKey = 'convscope.lastModel';
+
+/**
+ * The model to use: the `convscope.defaultModel` setting, else the one used last in this
+ * workspace, else the only one, else a quick pick (remembered). Undefined if the user backs out.
+ */
+export async function pickModel(context: vscode.ExtensionContext, explorer: ModelExplorer, options: { ask?: boolean } = {}): Promise<string | undefined> {
+  const files = (await explorer.modelFiles()).map((u) => u.fsPath);
+  const configured = resolveSetting(readSettings().defaultModel);
+  if (!options.ask && configured) return configured;
+  const last = context.workspaceState.get<string>(lastModelKey);
+  if (!options.ask && last && files.includes(last)) return last;
+  if (!options.ask && files.length === 1) return remember(context, files[0]!);
+  if (files.length === 0) {
+    const picked = await vscode.window.showOpenDialog({ title: 'ConvScope: choose a TF.js model.json', filters: { 'TF.js model': ['json'] }, canSelectMany: false });
+    return picked?.[0] ? remember(context, picked[0].fsPath) : undefined;
+  }
+  const item = await vscode.window.showQuickPick(
+    files.map((f) => ({ label: modelName(f), description: vscode.workspace.asRelativePath(f), file: f })),
+    { title: 'ConvScope: which model?', placeHolder: 'Model to explain with (remembered for this workspace)' },
+  );
+  return item ? remember(context, item.file) : undefined;
+}
+
+/** An image from the workspace (quick pick) or anywhere (file dialog). */
+export async function pickImage(): Promise<string | undefined> {
+  const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,bmp,webp,PNG,JPG,JPEG,BMP,WEBP}', '{**/node_modules/**,**/.git/**,**/convscope-exports/**}', 500);
+  const browse = { label: '$(folder-opened) Browse…', file: '' };
+  const item = await vscode.window.showQuickPick([...images.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })), browse], { title: 'ConvScope: which image?' });
+  if (!item) return undefined;
+  if (item.file) return item.file;
+  const picked = await vscode.window.showOpenDialog({ title: 'ConvScope: choose an image', filters: { Images: ['png', 'jpg', 'jpeg', 'bmp', 'webp'] }, canSelectMany: false });
+  return picked?.[0]?.fsPath;
+}
+
+function remember(context: vscode.ExtensionContext, file: string): string {
+  void context.workspaceState.update(lastModelKey, file);
+  return file;
+}
+
+function resolveSetting(value: string): string | undefined {
+  if (!value) return undefined;
+  if (path.isAbsolute(value)) return value;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? path.join(folder.uri.fsPath, value) : undefined;
+}

@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { EngineRequests, type ReadyParams, type StatusResult } from '../shared/engineProtocol';
+import { Disposable } from './disposable';
+import type { EngineClient } from './engineClient';
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+/** Always shows which backend the engine runs on (or that it is not started yet). */
+export class EngineStatusBar extends Disposable {
+  private readonly item = this.register(vscode.window.createStatusBarItem('convscope.engine', vscode.StatusBarAlignment.Right, 100));
+
+  constructor(private readonly engine: EngineClient) {
+    super();
+    this.item.name = 'ConvScope engine';
+    this.item.command = 'convscope.showOutput';
+    this.idle();
+    this.item.show();
+    this.register(engine.onReady((r) => this.ready(r)));
+    this.register(engine.onExit((e) => (e.expected ? this.idle() : this.stopped())));
+  }
+
+  /** Refreshes the memory figures in the tooltip (after a job). */
+  async refresh(): Promise<void> {
+    const info = this.engine.info;
+    if (!info || !this.engine.isRunning) return;
+    try {
+      const s = await this.engine.request<StatusResult>(EngineRequests.status, {});
+      this.item.tooltip = tooltip(info, s);
+    } catch {
+      // the engine may be restarting; the next refresh will tell
+    }
+  }
+
+  private idle(): void {
+    this.item.text = '$(circuit-board) ConvScope';
+    this.item.tooltip = 'ConvScope engine: not started (starts on first use)';
+  }
+
+  private ready(r: ReadyParams): void {
+    this.item.text = `$(circuit-board) ConvScope: ${r.backend}`;
+    this.item.tooltip = tooltip(r);
+  }
+
+  private stopped(): void {
+    this.item.text = '$(warning) ConvScope: engine stopped';
+    this.item.tooltip = 'The engine stopped unexpectedly; the next request starts a new one. See the ConvScope output.';
+  }
+}
+
+function tooltip(r: ReadyParams, s?: StatusResult): string {
+  const lines = [`Backend: ${r.backend} (${r.backendPackage})`, `TensorFlow.js ${r.tfjs}, Node ${r.node}, pid ${r.pid}`];
+  if (s) lines.push(`Memory: ${mib(s.rssBytes)} resident, ${s.tensors} tensors (${mib(s.tensorBytes)}), ${s.modelsLoaded} model(s) loaded`);
+  if (r.skipped.length) lines.push(`Not used: ${r.skipped.join('; ')}`);
+  return lines.join('\n');
+}
