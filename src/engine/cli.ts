@@ -33,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = commands[command];
   if (!run) throw new UserError(`unknown command '${command}'; commands: ${Object.keys(commands).join(', ')}`);
+  // Refuse a bad --out before a long job runs, not after.
+  if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out ${flags.out}: the output image must be a .png file`);
   const session = await openSession(flags);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());

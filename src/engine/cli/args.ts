@@ -50,7 +50,11 @@ export function parseCommandLine(argv: string[]): ParsedArgs {
     return { command: positionals[0], flags: values as Flags };
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError((e as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option'));
+    const message = (e as Error).message;
+    // Node's hint about positionals after '--' does not apply to convscope.
+    if ((e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UserError(`${message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option')}; see convscope --help`);
+    // Keep the hint of "--target -1" (write --target=-1) on the one line.
+    throw new UserError(message.split('\n').filter((l) => !l.startsWith('Did you forget')).join(' '));
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { encodePng } from '../image/encodePng';
@@ -22,13 +22,31 @@ export function writePng(file: string, image: RawImage): void {
   writeOutput(file, encodePng(image));
 }
 
+const writeProblems: Record<string, string> = {
+  ENOENT: 'its folder cannot be created',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
 function writeOutput(file: string, data: string | Buffer): void {
   try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    makeFolders(path.dirname(path.resolve(file)));
     writeFileSync(file, data);
   } catch (e) {
-    throw new UserError(`${file}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: cannot write (${(code && writeProblems[code]) ?? code ?? (e as Error).message})`);
   }
+}
+
+/** mkdir -p, one level at a time: Node 20's mkdirSync({recursive}) loops forever where mkdir gives ENOENT under an existing folder (e.g. in /proc). */
+function makeFolders(dir: string): void {
+  if (existsSync(dir)) return;
+  makeFolders(path.dirname(dir));
+  mkdirSync(dir);
 }
 
 /** A plain left-aligned text table. */

@@ -18,11 +18,16 @@ export function forwardGraphModel(file: string, model: tfconv.GraphModel, x: tf.
   const capture = options.capture ?? [];
   const known = new Set(Object.keys(model.weights).concat(nodeNames(model)));
   for (const name of [...capture, ...(options.replace ? [options.replace.layer] : [])]) {
-    if (!known.has(name)) throw new UserError(`${file}: a graph model has no layer names, and it has no node named '${name}'`);
+    if (!known.has(name)) {
+      const some = summarizeGraph(model).slice(0, 12).map((n) => n.name);
+      throw new UserError(`${file}: a graph model has no layer names, and it has no node named '${name}'${some.length ? `; nodes include: ${some.join(', ')}` : ''}`);
+    }
   }
   const feeds: tf.NamedTensorMap = { [inputName]: x };
   if (options.replace) feeds[options.replace.layer] = options.replace.value;
-  const outs = model.execute(feeds, [outputName, ...capture]) as tf.Tensor[];
+  // execute() returns a bare tensor, not an array, when asked for one output.
+  const result = model.execute(feeds, [outputName, ...capture]);
+  const outs = Array.isArray(result) ? result : [result];
   const out = outs[0]!;
   const captured = new Map(capture.map((name, i) => [name, outs[i + 1]!]));
   return { logits: (out.rank === 2 ? out : tf.reshape(out, [out.shape[0]!, -1])) as tf.Tensor2D, captured };
