@@ -1,7 +1,9 @@
 // Gradient kernels for the wasm backend: the ones it lacks, a fast Conv2DBackpropInput in
-// place of its plain-loop one, and a MaxPoolGrad that routes tied maxima like PyTorch.
+// place of its plain-loop one, a BatchMatMul without the slow transposed paths, and a MaxPoolGrad
+// that routes tied maxima like PyTorch.
 // Each kernel lives in its own file; this one only wires them.
 import * as tf from '../tf';
+import { batchMatMulConfig } from './batchMatMul';
 import { conv2dBackpropFilterConfig } from './conv2dBackpropFilter';
 import { conv2dBackpropInputConfig } from './conv2dBackpropInput';
 import { depthwiseBackpropFilterConfig } from './depthwiseBackpropFilter';
@@ -22,6 +24,8 @@ export function registerWasmGradientKernels(): void {
     if (!tf.getKernel(config.kernelName, 'wasm')) tf.registerKernel(config);
   }
   install(fastBackpropInput);
+  const stockMatMul = tf.getKernel(tf.BatchMatMul, 'wasm');
+  if (stockMatMul) install(batchMatMulConfig(stockMatMul));
   // The stock MaxPoolGrad drops the gradient of windows with tied maxima; ours is a fix, not a speed-up.
   install(maxPoolGradConfig);
 }
