@@ -72,7 +72,7 @@ async function digitsSection(): Promise<GallerySection> {
   const convs = model.layers.filter((l) => l.isConv);
   for (const conv of convs) {
     const f = await step(`mnist: filters of ${conv.name}`, () => filters(model, undefined as never, { layer: conv.name }, noop, signal));
-    cards.push({ title: `filters ${conv.name}`, image: savePng(`mnist-filters-${conv.name}.png`, renderFilterGrid(f, convs[0] === conv ? 'per-input' : 'mean')), lines: [`${f.kernel.shape.join('×')} kernel`] });
+    cards.push({ title: `filters ${conv.name}`, image: savePng(`mnist-filters-${conv.name}.png`, renderFilterGrid(f)), lines: [`${f.kernel.shape.join('×')} kernel`] });
   }
   for (const file of digits) {
     const img = loadInputImage(model, path.join(digitDir, file));

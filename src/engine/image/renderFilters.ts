@@ -20,7 +20,7 @@ export function renderFilterGrid(result: FiltersResult, mode: FilterMode = 'auto
   for (let o = 0; o < cout && tiles.length < maxTiles; o++) {
     for (let c = 0; c < cin && tiles.length < maxTiles; c++) tiles.push(applyColormap(kernelSlice(result, o, (i, j, w) => w(i, j, c)), kw, kh, 'coolwarm'));
   }
-  return tileGrid(tiles, { ...options, columns: Math.min(cin, 64) });
+  return tileGrid(tiles, { ...options, columns: cin > 1 ? Math.min(cin, 64) : undefined });
 }
 
 /** One tile per output filter, at kernel resolution (RGB, or the mean over input channels). */
