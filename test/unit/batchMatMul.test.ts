@@ -9,8 +9,8 @@ beforeAll(useWasm);
 async function product(backend: string, aShape: number[], bShape: number[], ta: boolean, tb: boolean): Promise<Float32Array> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const a = tf.tensor(seededValues(1, tf.util.sizeFromShape(aShape)), aShape) as tf.Tensor3D;
-    const b = tf.tensor(seededValues(2, tf.util.sizeFromShape(bShape)), bShape) as tf.Tensor3D;
+    const a = tf.tensor(seededValues(1, tf.util.sizeFromShape(aShape)), aShape) as unknown as tf.Tensor3D;
+    const b = tf.tensor(seededValues(2, tf.util.sizeFromShape(bShape)), bShape) as unknown as tf.Tensor3D;
     return tf.matMul(a, b, ta, tb).dataSync() as Float32Array;
   });
 }
