@@ -1,8 +1,39 @@
-// The host ↔ webview link: one discriminated union per direction and panel kind. Plain types
-// only; both the extension host and the browser bundles import this file.
+// The host ↔ webview link: one discriminated union per direction and panel kind. Types plus two
+// constant tables; both the extension host and the browser bundles import this file, so it must
+// never import runtime code.
 import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
 
 export type PanelKind = 'filters' | 'activations' | 'saliency';
+
+/** How the activations panel orders its channel tiles. */
+export type ChannelOrder = 'mean' | 'channel';
+/** The gradient methods offered for a neuron's saliency in the activations panel. */
+export type NeuronMethod = 'guided' | 'vanilla';
+/** A colormap, or 'auto': the engine's pick (coolwarm for signed maps, inferno otherwise). */
+export type ColormapChoice = ColormapName | 'auto';
+
+/** View choices of each panel kind, kept across reloads; the host stores them, the engine never sees them. */
+export interface FiltersView {
+  kind: 'filters';
+  mode: FilterMode;
+  /** The filter shown large, if any. */
+  filter?: number;
+}
+export interface ActivationsView {
+  kind: 'activations';
+  order: ChannelOrder;
+  neuronMethod: NeuronMethod;
+}
+export interface SaliencyView {
+  kind: 'saliency';
+  /** The methods compared side by side (one result per method). */
+  methods: SaliencyMethodName[];
+  /** The explained target; absent: the top class. */
+  target?: TargetSpec;
+  opacity: number;
+  colormap: ColormapChoice;
+}
+export type PanelView = FiltersView | ActivationsView | SaliencyView;
 
 /** What a panel keeps across a window reload (webview getState/setState + serializer). */
 export interface PanelState {
@@ -10,9 +41,12 @@ export interface PanelState {
   model: string;
   image?: string;
   layer?: string;
-  /** Activations panel: the channel to select (neuron saliency from the Model Explorer). */
+  /** Activations panel: the selected channel (shown large, with its neuron saliency). */
   channel?: number;
+  view?: PanelView;
 }
+
+export const colormapList: readonly ColormapName[] = Object.keys({ viridis: 0, inferno: 0, magma: 0, gray: 0, coolwarm: 0 } satisfies Record<ColormapName, 0>) as ColormapName[];
 
 /** Messages every panel understands. */
 export type CommonToWebview =
@@ -25,27 +59,59 @@ export type CommonFromWebview = { type: 'ready' } | { type: 'cancel' };
 // Filters panel
 export type FiltersToWebview =
   | CommonToWebview
-  | { type: 'filtersInit'; state: PanelState; modelName: string; layers: LayerInfo[]; backend: string }
+  | { type: 'filtersInit'; state: PanelState; view: FiltersView; modelName: string; description?: string; layers: LayerInfo[]; backend: string }
   | { type: 'filters'; result: FiltersResult };
-export type FiltersFromWebview = CommonFromWebview | { type: 'showFilters'; layer: string; mode: FilterMode };
+export type FiltersIntent = { type: 'showFilters'; layer: string; mode: FilterMode } | { type: 'view'; view: FiltersView };
+export type FiltersFromWebview = CommonFromWebview | FiltersIntent;
 
 // Activations panel
 export type ActivationsToWebview =
   | CommonToWebview
-  | { type: 'activationsInit'; state: PanelState; modelName: string; imageName: string; layers: LayerInfo[]; backend: string }
+  | { type: 'activationsInit'; state: PanelState; view: ActivationsView; modelName: string; imageName: string; imageDataUrl?: string; layers: LayerInfo[]; backend: string }
   | { type: 'activations'; result: ActivationsResult }
-  | { type: 'neuronSaliency'; layer: string; channel: number; result: SaliencyResult };
-export type ActivationsFromWebview = CommonFromWebview | { type: 'showActivations'; layer: string } | { type: 'neuronSaliency'; layer: string; channel: number };
+  | { type: 'neuronSaliency'; layer: string; channel: number; method: NeuronMethod; result: SaliencyResult };
+export type ActivationsIntent =
+  | { type: 'showActivations'; layer: string }
+  | { type: 'selectChannel'; layer: string; channel: number | undefined }
+  | { type: 'neuronSaliency'; layer: string; channel: number; method: NeuronMethod }
+  | { type: 'view'; view: ActivationsView };
+export type ActivationsFromWebview = CommonFromWebview | ActivationsIntent;
 
 // Saliency panel
 export type SaliencyToWebview =
   | CommonToWebview
-  | { type: 'saliencyInit'; state: PanelState; modelName: string; imageName: string; imageDataUrl: string; predictions: ClassScore[]; hideClasses: boolean; methods: SaliencyMethodName[]; colormap: ColormapName; layers: LayerInfo[]; backend: string }
+  | {
+      type: 'saliencyInit';
+      state: PanelState;
+      view: SaliencyView;
+      modelName: string;
+      imageName: string;
+      /** Absent when the panel has no image or the file cannot be shown. */
+      imageDataUrl?: string;
+      /** The model's top classes for this image; empty when the model hides its classes. */
+      predictions: ClassScore[];
+      hideClasses: boolean;
+      numClasses: number;
+      methods: SaliencyMethodName[];
+      /** Layers with a channel axis, for neuron targets. */
+      layers: LayerInfo[];
+      backend: string;
+    }
   | { type: 'plan'; method: SaliencyMethodName; plan: SaliencyPlanResult }
-  | { type: 'saliency'; result: SaliencyResult }
-  | { type: 'exported'; path: string };
-export type SaliencyFromWebview =
-  | CommonFromWebview
-  | { type: 'plan'; method: SaliencyMethodName }
-  | { type: 'run'; methods: SaliencyMethodName[]; target: TargetSpec; colormap: ColormapName; opacity: number }
-  | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName };
+  | { type: 'runStarted'; methods: SaliencyMethodName[]; target: TargetSpec }
+  | { type: 'saliency'; result: SaliencyResult; index: number; count: number }
+  | { type: 'exported'; format: 'png' | 'json'; path: string };
+export type SaliencyIntent =
+  | { type: 'requestPlans'; methods: SaliencyMethodName[] }
+  | { type: 'run'; methods: SaliencyMethodName[]; target: TargetSpec; colormap: ColormapChoice; opacity: number }
+  /** overlayPng: the overlay as shown (base64 PNG, composed at the current opacity); absent: the engine's. */
+  | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName; overlayPng?: string; opacity?: number }
+  | { type: 'view'; view: SaliencyView };
+export type SaliencyFromWebview = CommonFromWebview | SaliencyIntent;
+
+/** Defaults of the view choices, for a new panel or a state without them. */
+export const defaultViews = {
+  filters: { kind: 'filters', mode: 'auto' } as FiltersView,
+  activations: { kind: 'activations', order: 'mean', neuronMethod: 'guided' } as ActivationsView,
+  saliency: { kind: 'saliency', methods: ['vanilla'], opacity: 0.5, colormap: 'auto' } as SaliencyView,
+} satisfies { [K in PanelKind]: Extract<PanelView, { kind: K }> };

@@ -40,9 +40,11 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
   }
 
   override dispose(): void {
+    // Runs once: closing the panel fires onDidDispose, which calls this again.
+    if (this.isDisposed) return;
     this.running?.abort();
-    this.onClosed();
     super.dispose();
+    this.onClosed();
     this.panel.dispose();
   }
 
@@ -58,7 +60,10 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
   }
 
   protected post(message: ToWebview | CommonToWebview): void {
-    if (message.type === 'busy') {
+    // A job may finish after its panel closed: a disposed webview throws on any access.
+    if (this.isDisposed) return;
+    // Only progress is throttled: the 'busy' that starts a job always gets through.
+    if (message.type === 'busy' && 'fraction' in message && message.fraction !== undefined) {
       const now = Date.now();
       if (now - this.lastProgress < 1000 / progressPerSecond) return;
       this.lastProgress = now;
@@ -85,7 +90,8 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
       });
     } catch (e) {
       if (isCancelled(e) || mine.signal.aborted) {
-        this.post({ type: 'error', message: 'Cancelled.' });
+        // A job replaced by a newer one says nothing: the newer one owns the busy line now.
+        if (this.running === mine) this.post({ type: 'error', message: 'Cancelled.' });
       } else {
         const message = e instanceof Error ? e.message : String(e);
         this.services.log(`${title} failed: ${message}`);
@@ -94,8 +100,10 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
       }
       return undefined;
     } finally {
-      if (this.running === mine) this.running = undefined;
-      this.post({ type: 'idle' });
+      if (this.running === mine) {
+        this.running = undefined;
+        this.post({ type: 'idle' });
+      }
     }
   }
 

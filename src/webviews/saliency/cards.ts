@@ -1,0 +1,50 @@
+/// <reference lib="dom" />
+// One card per method in the comparison: the heatmap over the image (two stacked <img>, the top
+// one's opacity from the --overlay-opacity custom property), the method's numbers, export buttons.
+import type { SaliencyMethodName, SaliencyResult } from '../../shared/engineProtocol';
+import { button, formatDetail, formatMs, h } from '../ui';
+import { methodHints, methodLabels } from './methods';
+
+function head(method: SaliencyMethodName, status: HTMLElement): HTMLElement {
+  return h('header', { class: 'card-head' }, h('h3', { text: methodLabels[method], title: methodHints[method] }), status);
+}
+
+/** A method asked for, not computed (yet): `status` says which. */
+export function pendingCard(method: SaliencyMethodName, status: string): HTMLElement {
+  return h('article', { class: 'result-card pending', attrs: { 'data-method': method } }, head(method, h('span', { class: 'card-status', text: status })));
+}
+
+/**
+ * A result. Without the user's image (`baseUrl` undefined) the engine's own overlay is shown
+ * instead of the heatmap, at full opacity.
+ */
+export function resultCard(r: SaliencyResult, baseUrl: string | undefined, onExport: (format: 'png' | 'json') => void): HTMLElement {
+  const heat = h('img', { class: baseUrl ? 'result' : 'result no-base', title: `${methodLabels[r.method]} heatmap` });
+  heat.alt = `${methodLabels[r.method]} saliency`;
+  heat.src = `data:image/png;base64,${baseUrl ? r.heatmapPng : r.overlayPng}`;
+  const stack = h('div', { class: 'overlay-stack' });
+  if (baseUrl) {
+    const img = h('img', { class: 'base' });
+    img.alt = 'Input image';
+    img.src = baseUrl;
+    stack.append(img);
+  }
+  stack.append(heat);
+  const details = h(
+    'dl',
+    { class: 'details' },
+    ...Object.entries(r.details).flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: formatDetail(v) })]),
+    h('dt', { text: 'map' }),
+    h('dd', { text: `${r.map.shape.join('×')}${r.signedMap ? ', signed' : ''}` }),
+    h('dt', { text: 'backend' }),
+    h('dd', { text: r.backend }),
+  );
+  return h(
+    'article',
+    { class: 'result-card', attrs: { 'data-method': r.method } },
+    head(r.method, h('span', { class: 'elapsed', text: formatMs(r.elapsedMs) })),
+    stack,
+    details,
+    h('div', { class: 'card-actions' }, button('Export PNG', () => onExport('png'), { appearance: 'secondary', class: 'export-png' }), button('Export JSON', () => onExport('json'), { appearance: 'secondary', class: 'export-json' })),
+  );
+}

@@ -1,0 +1,294 @@
+/// <reference lib="dom" />
+// Saliency panel: one image explained by one or more methods side by side. The heatmap lies over
+// the image as a second <img> with CSS opacity, so the opacity slider acts at once.
+import type { ClassScore, LayerInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
+import { colormapList, type ColormapChoice, type PanelState, type SaliencyFromWebview, type SaliencyToWebview, type SaliencyView } from '../../shared/webviewProtocol';
+import { button, checkbox, createShell, dropdown, field, h, layerChannels, layerLabel, onHostMessage, replace, show, slider, textField, unreachable, vscodeApi } from '../ui';
+import { methodHints, methodLabels, orderedMethods, runLabel } from './methods';
+import { pendingCard, resultCard } from './cards';
+import { aspectOf, composeOverlay } from './overlay';
+import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, type TargetContext } from './targets';
+
+const api = vscodeApi<SaliencyFromWebview>();
+const shell = createShell(api);
+
+interface Init {
+  state: PanelState;
+  imageDataUrl?: string;
+  predictions: ClassScore[];
+  hideClasses: boolean;
+  numClasses: number;
+  methods: SaliencyMethodName[];
+  layers: LayerInfo[];
+}
+
+let init: Init | undefined;
+let view: SaliencyView = { kind: 'saliency', methods: ['vanilla'], opacity: 0.5, colormap: 'auto' };
+const plans = new Map<SaliencyMethodName, SaliencyPlanResult>();
+/** The comparison on show: its methods, target and results. */
+let shown: { methods: SaliencyMethodName[]; requested: TargetSpec; resolved?: TargetSpec; colormap: ColormapChoice; results: Map<SaliencyMethodName, SaliencyResult> } | undefined;
+const cards = new Map<SaliencyMethodName, HTMLElement>();
+
+// Target
+const targetPicker = dropdown<string>([], '', () => onTargetInput(), { id: 'target' });
+const classIndex = textField('', () => onTargetInput(), { id: 'class-index', placeholder: 'index', size: 6 });
+const neuronLayer = dropdown<string>([], '', () => onTargetInput(), { id: 'neuron-layer' });
+const neuronChannel = textField('0', () => onTargetInput(), { id: 'neuron-channel', placeholder: 'channel', size: 6 });
+const classField = field('Class index', classIndex);
+const layerField = field('Layer', neuronLayer.element);
+const channelField = field('Channel', neuronChannel);
+const targetError = h('span', { id: 'target-error', class: 'inline-error' });
+
+// Methods, run
+const methodBoxes = h('div', { id: 'methods', class: 'method-choices', attrs: { role: 'group', 'aria-label': 'Methods' } });
+const runButton = button('Run', () => run(), { id: 'run', title: 'Run the selected methods one after another on this image' });
+const planList = h('ul', { id: 'plan', class: 'plan-list' });
+
+// Display
+const colormapPicker = dropdown<ColormapChoice>(
+  [{ value: 'auto', label: 'Auto', title: 'coolwarm for signed maps (integrated gradients, occlusion), inferno otherwise' }, ...colormapList.map((c) => ({ value: c, label: c }))],
+  'auto',
+  (colormap) => {
+    view = { ...view, colormap };
+    saveView();
+    updateHints();
+  },
+  { id: 'colormap' },
+);
+const opacityValue = h('span', { class: 'slider-value', text: '50%' });
+const opacity = slider(0.5, (v) => setOpacity(v, true), { id: 'opacity', min: 0, max: 1, step: 0.05, title: 'Heatmap opacity over the image' });
+const staleHint = h('span', { id: 'stale-hint', class: 'hint' });
+
+replace(
+  shell.controls,
+  h('div', { class: 'control-row' }, field('Target', targetPicker.element), classField, layerField, channelField, targetError),
+  h('div', { class: 'control-row' }, field('Methods', methodBoxes, { class: 'grow' })),
+  h('div', { class: 'control-row' }, field('Colormap', colormapPicker.element), field('Opacity', h('div', { class: 'slider-box' }, opacity, opacityValue)), h('div', { class: 'run-box' }, runButton, staleHint)),
+  planList,
+);
+shell.onBusyChange(() => updateRunButton());
+
+const targetText = h('span', { id: 'target-class', text: '' });
+const targetLine = h('h2', { class: 'target-line' }, h('span', { class: 'target-prefix', text: 'Explaining ' }), targetText);
+const results = h('div', { id: 'results', class: 'results-grid' });
+const exported = h('div', { id: 'exported', class: 'hint' });
+const placeholder = h('p', { class: 'placeholder', text: 'Choose a target and methods, then Run.' });
+replace(shell.content, targetLine, placeholder, results, exported);
+show(targetLine, false);
+show(exported, false);
+setOpacity(view.opacity, false);
+
+onHostMessage<SaliencyToWebview>((message) => {
+  switch (message.type) {
+    case 'idle':
+      shell.common(message);
+      // A run that ended early (cancel, error) leaves cards without a result.
+      for (const card of cards.values()) if (card.classList.contains('pending')) card.querySelector('.card-status')!.textContent = 'not run';
+      return;
+    case 'busy':
+    case 'error':
+      shell.common(message);
+      return;
+    case 'saliencyInit':
+      onInit(message);
+      return;
+    case 'plan':
+      plans.set(message.method, message.plan);
+      renderPlans();
+      return;
+    case 'runStarted':
+      startComparison(message.methods, message.target);
+      return;
+    case 'saliency':
+      showResult(message.result);
+      return;
+    case 'exported':
+      exported.textContent = `Exported ${message.format.toUpperCase()}: ${message.path}`;
+      show(exported, true);
+      return;
+    default:
+      unreachable(message);
+  }
+});
+api.post({ type: 'ready' });
+
+function onInit(m: Extract<SaliencyToWebview, { type: 'saliencyInit' }>): void {
+  init = { state: m.state, imageDataUrl: m.imageDataUrl, predictions: m.predictions, hideClasses: m.hideClasses, numClasses: m.numClasses, methods: m.methods, layers: m.layers };
+  view = m.view;
+  shell.setTitle(`Saliency · ${m.modelName}`, m.imageName, `backend ${m.backend}`);
+  // Target picker
+  const ctx = context();
+  targetPicker.setChoices(targetChoices(ctx), choiceOf(view.target, ctx));
+  const lastConv = [...m.layers].reverse().find((l) => l.isConv) ?? m.layers[m.layers.length - 1];
+  const neuron = view.target?.kind === 'neuron' ? view.target : undefined;
+  neuronLayer.setChoices(m.layers.map((l) => ({ value: l.name, label: layerLabel(l) })), neuron?.layer ?? lastConv?.name ?? '');
+  neuronChannel.value = String(neuron?.channel ?? 0);
+  classIndex.value = view.target?.kind === 'class' && view.target.index !== undefined ? String(view.target.index) : '';
+  // Methods
+  replace(methodBoxes, ...m.methods.map((method) => checkbox(methodLabels[method], view.methods.includes(method), () => onMethodsChange(), { class: 'method-choice', value: method, title: methodHints[method] })));
+  colormapPicker.set(view.colormap);
+  setOpacity(view.opacity, false);
+  // Results: cleared; the host re-sends what it has
+  shown = undefined;
+  cards.clear();
+  replace(results);
+  show(targetLine, false);
+  show(placeholder, true);
+  show(exported, false);
+  applyImageAspect();
+  onTargetInput(false);
+  updateRunButton();
+  plans.clear();
+  renderPlans();
+  if (view.methods.length) api.post({ type: 'requestPlans', methods: view.methods });
+  save();
+}
+
+function context(): TargetContext {
+  return { predictions: init?.predictions ?? [], hideClasses: init?.hideClasses ?? false, numClasses: init?.numClasses ?? 0, hasLayers: (init?.layers.length ?? 0) > 0 };
+}
+
+/** The target the inputs describe, or an error shown next to them. */
+function currentTarget(): TargetSpec | undefined {
+  const layer = init?.layers.find((l) => l.name === neuronLayer.value);
+  const r = targetOf(targetPicker.value, { classIndex: classIndex.value, layer: neuronLayer.value, channel: neuronChannel.value, channels: layer && layerChannels(layer) }, init?.numClasses ?? 0);
+  targetError.textContent = 'error' in r ? r.error : '';
+  return 'target' in r ? r.target : undefined;
+}
+
+function onTargetInput(persist = true): void {
+  const choice = targetPicker.value;
+  show(classField, choice === otherClassChoice);
+  show(layerField, choice === neuronChoice);
+  show(channelField, choice === neuronChoice);
+  const target = currentTarget();
+  if (target && persist) {
+    view = { ...view, target };
+    saveView();
+  }
+  updateRunButton();
+  updateHints();
+}
+
+function selectedMethods(): SaliencyMethodName[] {
+  const checked = [...methodBoxes.querySelectorAll<HTMLElement & { checked: boolean }>('.method-choice')].filter((c) => c.checked).map((c) => c.getAttribute('value') ?? '');
+  return orderedMethods(checked, init?.methods ?? []);
+}
+
+function onMethodsChange(): void {
+  const methods = selectedMethods();
+  view = { ...view, methods };
+  saveView();
+  const missing = methods.filter((m) => !plans.has(m));
+  if (missing.length) api.post({ type: 'requestPlans', methods: missing });
+  renderPlans();
+  updateRunButton();
+}
+
+function renderPlans(): void {
+  replace(
+    planList,
+    ...view.methods.map((m) => {
+      const plan = plans.get(m);
+      return h('li', { class: 'plan-line', attrs: { 'data-method': m } }, h('strong', { text: `${methodLabels[m]}: ` }), plan ? plan.summary : 'cost…');
+    }),
+  );
+}
+
+function updateRunButton(): void {
+  const methods = view.methods;
+  runButton.textContent = runLabel(methods.length);
+  runButton.disabled = shell.busy || methods.length === 0 || !init?.state.image || currentTarget() === undefined;
+}
+
+/** Says when the results on show no longer match the pickers. */
+function updateHints(): void {
+  if (!shown) {
+    staleHint.textContent = '';
+    return;
+  }
+  const notes: string[] = [];
+  const target = currentTarget();
+  if (target && !sameTarget(target, shown.requested) && !sameTarget(target, shown.resolved)) notes.push('target');
+  if (view.colormap !== shown.colormap) notes.push('colormap');
+  staleHint.textContent = notes.length ? `Run again to apply the new ${notes.join(' and ')}.` : '';
+}
+
+function run(): void {
+  const target = currentTarget();
+  const methods = selectedMethods();
+  if (!target || methods.length === 0 || shell.busy) return;
+  shell.clearError();
+  api.post({ type: 'run', methods, target, colormap: view.colormap, opacity: view.opacity });
+}
+
+function startComparison(methods: SaliencyMethodName[], target: TargetSpec): void {
+  shown = { methods, requested: target, colormap: view.colormap, results: new Map() };
+  cards.clear();
+  replace(results, ...methods.map((m) => cardFor(m, pendingCard(m, shell.busy ? (plans.get(m)?.summary ?? 'waiting…') : 'not run'))));
+  targetText.textContent = describeTarget(target, init?.hideClasses ?? false);
+  show(targetLine, true);
+  show(placeholder, false);
+  show(exported, false);
+  updateHints();
+}
+
+/** Puts a method's card in place of its previous one (if that one is on show). */
+function cardFor(method: SaliencyMethodName, card: HTMLElement): HTMLElement {
+  const old = cards.get(method);
+  if (old?.isConnected) old.replaceWith(card);
+  cards.set(method, card);
+  return card;
+}
+
+function showResult(r: SaliencyResult): void {
+  if (!shown) startComparison([r.method], r.target.kind === 'class' ? { kind: 'class', index: r.target.index } : r.target);
+  shown!.results.set(r.method, r);
+  shown!.resolved = r.target.kind === 'class' ? { kind: 'class', index: r.target.index } : r.target;
+  targetText.textContent = describeTarget(r.target, init?.hideClasses ?? false);
+  updateHints();
+  const connected = cards.get(r.method)?.isConnected;
+  const card = cardFor(r.method, resultCard(r, init?.imageDataUrl, (format) => void exportResult(r, format)));
+  if (!connected) results.append(card);
+  show(targetLine, true);
+  show(placeholder, false);
+}
+
+async function exportResult(r: SaliencyResult, format: 'png' | 'json'): Promise<void> {
+  const base = init?.imageDataUrl;
+  const overlayPng = format === 'png' && base ? await composeOverlay(base, r.heatmapPng, view.opacity) : undefined;
+  api.post({ type: 'export', format, method: r.method, overlayPng, opacity: view.opacity });
+}
+
+function setOpacity(v: number, persist: boolean): void {
+  view = { ...view, opacity: v };
+  opacity.value = String(v);
+  opacityValue.textContent = `${Math.round(v * 100)}%`;
+  // A custom property through the CSSOM: every heatmap follows at once (no style attribute).
+  results.style.setProperty('--overlay-opacity', String(v));
+  if (persist) saveViewSoon();
+}
+
+function applyImageAspect(): void {
+  const url = init?.imageDataUrl;
+  if (!url) return;
+  void aspectOf(url).then((a) => {
+    if (a) results.style.setProperty('--image-aspect', String(a));
+  });
+}
+
+let viewTimer: ReturnType<typeof setTimeout> | undefined;
+function saveViewSoon(): void {
+  save();
+  clearTimeout(viewTimer);
+  viewTimer = setTimeout(() => api.post({ type: 'view', view }), 300);
+}
+
+function saveView(): void {
+  save();
+  api.post({ type: 'view', view });
+}
+
+function save(): void {
+  if (init) api.setState({ ...init.state, view });
+}
