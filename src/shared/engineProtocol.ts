@@ -67,14 +67,30 @@ export interface ImageParams extends ModelParams {
   image: string;
 }
 
+/**
+ * Receptive field of a layer's units in input pixels, per axis [rows, cols]: `size`, `stride`
+ * between adjacent units, `start` = centre of the first unit's field; `global` past Flatten/GAP.
+ */
+export interface ReceptiveField {
+  size: [number, number];
+  stride: [number, number];
+  start: [number, number];
+  global: boolean;
+}
+
+/** One row of a model's layer table (engine `info`, Model Explorer, panels' layer pickers). */
 export interface LayerInfo {
   name: string;
+  /** Keras class name: Conv2D, Dense, MaxPooling2D… */
   type: string;
+  /** Output shape without the batch dimension. */
   outputShape: number[];
   params: number;
+  /** Activation fused into the layer, if any ('relu', 'softmax'…). */
   activation?: string;
+  /** Conv-type layers have kernels to show and channels to pick. */
   isConv: boolean;
-  receptiveField?: { size: [number, number]; stride: [number, number]; global: boolean };
+  receptiveField?: ReceptiveField;
 }
 
 export interface ModelInfoResult {

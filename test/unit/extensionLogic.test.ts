@@ -17,8 +17,8 @@ it('formats the layer table the Model Explorer and the info document show', () =
   const text = formatInfo({
     file: '/w/m/model.json', kind: 'layers', inputShape: { height: 28, width: 28, channels: 1 }, numClasses: 10, hideClasses: false, backend: 'wasm',
     layers: [
-      { name: 'conv1', type: 'Conv2D', outputShape: [28, 28, 16], params: 160, activation: 'relu', isConv: true, receptiveField: { size: [3, 3], stride: [1, 1], global: false } },
-      { name: 'logits', type: 'Dense', outputShape: [10], params: 1290, isConv: false, receptiveField: { size: [28, 28], stride: [28, 28], global: true } },
+      { name: 'conv1', type: 'Conv2D', outputShape: [28, 28, 16], params: 160, activation: 'relu', isConv: true, receptiveField: { size: [3, 3], stride: [1, 1], start: [1, 1], global: false } },
+      { name: 'logits', type: 'Dense', outputShape: [10], params: 1290, isConv: false, receptiveField: { size: [28, 28], stride: [28, 28], start: [13.5, 13.5], global: true } },
     ],
   });
   expect(text).toContain('layers model · input 28×28×1 · 10 outputs · 1,450 parameters · backend wasm');

@@ -5,13 +5,8 @@
  * image). Classic recurrence: size += (k_eff − 1)·jump, jump *= stride, start += ((k_eff−1)/2 − pad)·jump.
  * Branches (Add, Concatenate) take the largest field among their inputs.
  */
-export interface ReceptiveField {
-  size: [number, number];
-  stride: [number, number];
-  start: [number, number];
-  /** True once the field spans the whole input (Flatten, global pooling, Dense). */
-  global: boolean;
-}
+export type { ReceptiveField } from '../../shared/engineProtocol';
+import type { ReceptiveField } from '../../shared/engineProtocol';
 
 /** What the recurrence needs to know about one layer. */
 export interface SpatialOp {

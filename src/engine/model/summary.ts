@@ -1,20 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { allLayers } from './layersForward';
+import type { LayerInfo } from '../../shared/engineProtocol';
 import { inputField, nextField, type ReceptiveField, type SpatialOp } from './receptiveField';
 
-export interface LayerSummary {
-  name: string;
-  /** Keras class name: Conv2D, Dense, MaxPooling2D… */
-  type: string;
-  /** Output shape without the batch dimension. */
-  outputShape: number[];
-  params: number;
-  /** Activation fused into the layer, if any ('relu', 'softmax'…). */
-  activation?: string;
-  /** Conv-type layers have kernels to show and channels to pick. */
-  isConv: boolean;
-  receptiveField?: ReceptiveField;
-}
+/** The engine's layer table row is the protocol's: it crosses to the host as is. */
+export type LayerSummary = LayerInfo;
 
 const convTypes = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
 const poolTypes = new Set(['MaxPooling2D', 'AveragePooling2D']);

@@ -41,7 +41,7 @@ export function createHandlers(models: ModelCache) {
         labels: m.config.hideClasses ? undefined : m.config.labels,
         hideClasses: m.config.hideClasses ?? false,
         description: m.config.description,
-        layers: m.layers.map((l) => ({ name: l.name, type: l.type, outputShape: l.outputShape, params: l.params, activation: l.activation, isConv: l.isConv, receptiveField: l.receptiveField && { size: l.receptiveField.size, stride: l.receptiveField.stride, global: l.receptiveField.global } })),
+        layers: m.layers,
         backend: backendInfo().name,
       };
     },

@@ -10,8 +10,6 @@ const noImage = 'No image: run "ConvScope: Show Activations" and choose an image
 
 /** One image's per-channel maps at a layer; a channel large with its neuron saliency. */
 export class ActivationsPanel extends PanelBase<ActivationsToWebview, ActivationsIntent> {
-  /** Model info and the last results: a webview that reloads (hidden tab, window reload) gets them without engine work. */
-  private info: { model: string; result: ModelInfoResult } | undefined;
   private activations: { key: string; result: ActivationsResult } | undefined;
   private neuron: { key: string; result: SaliencyResult } | undefined;
 
@@ -19,15 +17,10 @@ export class ActivationsPanel extends PanelBase<ActivationsToWebview, Activation
     super(panel, services, state, onClosed);
   }
 
-  override async retarget(state: Partial<PanelState>): Promise<void> {
-    this.info = undefined; // asked again: read the model afresh
-    await super.retarget(state);
-  }
-
   protected async onReady(): Promise<void> {
     const { model, image, layer, channel } = this.state;
     const view = viewOf(this.state, 'activations');
-    const info = this.info?.model === model ? this.info.result : undefined;
+    const info = this.knownModelInfo();
     const maps = layer && image && this.activations?.key === activationsKey(model, image, layer) ? this.activations.result : undefined;
     const neuron = channel === undefined ? undefined : this.neuron?.key === this.neuronKey(layer ?? '', channel, view.neuronMethod) ? this.neuron.result : undefined;
     if (info && maps && (channel === undefined || neuron)) {
@@ -37,8 +30,7 @@ export class ActivationsPanel extends PanelBase<ActivationsToWebview, Activation
       return;
     }
     await this.job(`Activations · ${modelName(model)}`, async (signal, onProgress) => {
-      const fresh = await this.services.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model } satisfies ModelParams, { signal, onProgress });
-      this.info = { model, result: fresh };
+      const fresh = await this.fetchModelInfo(signal, onProgress);
       const chosen = await this.postInit(fresh);
       if (!image) throw new Error(noImage);
       if (!chosen) throw new Error(`${modelName(model)} has no layer with activations to show.`);

@@ -1,28 +1,21 @@
 import type * as vscode from 'vscode';
-import { EngineRequests, type FilterMode, type FiltersParams, type FiltersResult, type ModelInfoResult, type ModelParams, type ProgressParams } from '../../shared/engineProtocol';
+import { EngineRequests, type FilterMode, type FiltersParams, type FiltersResult, type ModelInfoResult, type ProgressParams } from '../../shared/engineProtocol';
 import type { FiltersIntent, FiltersToWebview, PanelState } from '../../shared/webviewProtocol';
 import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, filterLayers, modelName, viewOf } from './panelData';
 
 /** A conv layer's filters as a grid, one filter large; layer and mode pickers. */
 export class FiltersPanel extends PanelBase<FiltersToWebview, FiltersIntent> {
-  /** Model info and the last grid: a webview that reloads (hidden tab, window reload) gets them without engine work. */
-  private info: { model: string; result: ModelInfoResult } | undefined;
   private grid: { key: string; result: FiltersResult } | undefined;
 
   constructor(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) {
     super(panel, services, state, onClosed);
   }
 
-  override async retarget(state: Partial<PanelState>): Promise<void> {
-    this.info = undefined; // asked again: read the model afresh
-    await super.retarget(state);
-  }
-
   protected async onReady(): Promise<void> {
     const { model } = this.state;
     const view = viewOf(this.state, 'filters');
-    const info = this.info?.model === model ? this.info.result : undefined;
+    const info = this.knownModelInfo();
     const grid = this.grid?.key === gridKey(model, this.state.layer, view.mode) ? this.grid.result : undefined;
     if (info && grid) {
       this.postInit(info);
@@ -30,8 +23,7 @@ export class FiltersPanel extends PanelBase<FiltersToWebview, FiltersIntent> {
       return;
     }
     await this.job(`Filters of ${modelName(model)}`, async (signal, onProgress) => {
-      const fresh = await this.services.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model } satisfies ModelParams, { signal, onProgress });
-      this.info = { model, result: fresh };
+      const fresh = await this.fetchModelInfo(signal, onProgress);
       const layers = this.postInit(fresh);
       if (layers.length === 0) throw new Error(`${modelName(model)} has no convolution layer with filters to show.`);
       await this.load(this.state.layer, view.mode, signal, onProgress);

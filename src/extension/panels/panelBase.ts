@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProgressParams } from '../../shared/engineProtocol';
+import { EngineRequests, type ModelInfoResult, type ModelParams, type ProgressParams } from '../../shared/engineProtocol';
 import type { CommonFromWebview, CommonToWebview, PanelState } from '../../shared/webviewProtocol';
 import { Disposable } from '../disposable';
 import type { EngineClient } from '../engineClient';
@@ -24,6 +24,7 @@ const progressPerSecond = 4;
  */
 export abstract class PanelBase<ToWebview extends { type: string }, FromWebview extends { type: string }> extends Disposable {
   private lastProgress = 0;
+  private modelInfo: { model: string; result: ModelInfoResult } | undefined;
   private running: AbortController | undefined;
 
   protected constructor(
@@ -52,11 +53,25 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
   protected abstract onReady(): Promise<void>;
   protected abstract onMessage(message: FromWebview): Promise<void>;
 
-  /** Points the panel at another image or layer and refreshes it. */
+  /** Points the panel at another image or layer and refreshes it, reading the model afresh. */
   async retarget(state: Partial<PanelState>): Promise<void> {
+    this.modelInfo = undefined;
     this.state = { ...this.state, ...state };
     this.panel.reveal();
     await this.onReady();
+  }
+
+  /** The panel model's info as last fetched: a webview that reloads (hidden tab, window reload) gets it without engine work. */
+  protected knownModelInfo(): ModelInfoResult | undefined {
+    return this.modelInfo?.model === this.state.model ? this.modelInfo.result : undefined;
+  }
+
+  /** Asks the engine for the panel model's info and remembers it. */
+  protected async fetchModelInfo(signal: AbortSignal, onProgress: (p: ProgressParams) => void): Promise<ModelInfoResult> {
+    const model = this.state.model;
+    const result = await this.services.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model } satisfies ModelParams, { signal, onProgress });
+    this.modelInfo = { model, result };
+    return result;
   }
 
   protected post(message: ToWebview | CommonToWebview): void {
