@@ -15,7 +15,13 @@ let engine: EngineClient | undefined;
  */
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('ConvScope');
-  const log = (line: string) => output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const log = (line: string) => {
+    try {
+      output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+    } catch {
+      // The channel is closed while the window shuts down; the engine may still report its exit.
+    }
+  };
   const client = new EngineClient({ enginePath: context.asAbsolutePath('dist/engine.js'), backend: readSettings().backend, log });
   engine = client;
   const explorer = new ModelExplorer(client);
