@@ -85,7 +85,16 @@ function fakePanel() {
 function fakeEngine(answers: Record<string, (params: Record<string, unknown>) => unknown>) {
   const requests: { method: string; params: Record<string, unknown> }[] = [];
   const hang = new Set<string>();
+  let started = 0;
   const engine = {
+    /** Panels start the engine early, while their webview loads. */
+    start: async () => {
+      started++;
+      return { backend: 'fake' };
+    },
+    get starts() {
+      return started;
+    },
     request: async <R>(method: string, params: object, options: RequestOptions = {}): Promise<R> => {
       activity++;
       requests.push({ method, params: params as Record<string, unknown> });
@@ -158,6 +167,8 @@ describe('filters panel', () => {
     const w = fakePanel();
     const state: PanelState = { kind: 'filters', model: '/m/model.json' };
     const p = new FiltersPanel(w.panel as never, services(engine), state, () => {});
+    // The engine is started as soon as the panel exists, before the webview says it is ready.
+    expect((engine as unknown as { starts: number }).starts).toBe(1);
     w.send({ type: 'ready' });
     await flush();
     expect(w.types()).toEqual(['busy', 'filtersInit', 'filters', 'idle']);

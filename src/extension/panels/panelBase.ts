@@ -34,6 +34,8 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
     private readonly onClosed: () => void,
   ) {
     super();
+    // Start the engine while the webview loads: a cold start overlaps the page's own start-up.
+    services.engine.start().catch(() => undefined);
     panel.webview.options = webviewOptions(services.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, services.extensionUri, state.kind, panel.title);
     this.register(panel.onDidDispose(() => this.dispose()));
