@@ -3,6 +3,7 @@ import { EngineRequests, type ReadyParams, type StatusResult } from '../shared/e
 import { Disposable } from './disposable';
 import type { EngineClient } from './engineClient';
 
+const refreshMs = 10_000;
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Always shows which backend the engine runs on (or that it is not started yet). */
@@ -15,11 +16,17 @@ export class EngineStatusBar extends Disposable {
     this.item.command = 'convscope.showOutput';
     this.idle();
     this.item.show();
-    this.register(engine.onReady((r) => this.ready(r)));
+    this.register(engine.onReady((r) => {
+      this.ready(r);
+      void this.refresh();
+    }));
+    // Memory moves with every job; a cheap status request every few seconds keeps the tooltip true.
+    const timer = setInterval(() => void this.refresh(), refreshMs);
+    this.register({ dispose: () => clearInterval(timer) });
     this.register(engine.onExit((e) => (e.expected ? this.idle() : this.stopped())));
   }
 
-  /** Refreshes the memory figures in the tooltip (after a job). */
+  /** Refreshes the memory figures in the tooltip; never starts an engine. */
   async refresh(): Promise<void> {
     const info = this.engine.info;
     if (!info || !this.engine.isRunning) return;
