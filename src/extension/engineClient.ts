@@ -17,6 +17,8 @@ export interface EngineClientOptions {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /** Only ask a running engine; never start one (status polling). */
+  ifRunning?: boolean;
   onProgress?: (p: ProgressParams) => void;
   timeoutMs?: number;
 }
@@ -88,6 +90,7 @@ export class EngineClient {
 
   async request<R>(method: string, params: object, options: RequestOptions = {}): Promise<R> {
     if (options.signal?.aborted) throw new EngineCancelledError();
+    if (options.ifRunning && !this.running) throw new EngineCrashedError('the ConvScope engine is not running');
     await this.start();
     const running = this.running!;
     const jobId = `job-${++this.nextJob}`;

@@ -28,6 +28,8 @@ afterEach(async () => {
 it('starts the engine lazily, on the first request, and routes progress to that request', async () => {
   const c = client();
   expect(c.isRunning).toBe(false);
+  await expect(c.request('test/echo', { value: 'poll' }, { ifRunning: true })).rejects.toBeInstanceOf(EngineCrashedError);
+  expect(c.isRunning).toBe(false);
   const seen: string[] = [];
   const r = await c.request<{ echo: string }>('test/echo', { value: 'hi', steps: 3 }, { onProgress: (p) => seen.push(p.message) });
   expect(r.echo).toBe('hi');
