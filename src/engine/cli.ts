@@ -1,7 +1,7 @@
 import { isUserError, UserError } from './errors';
 import { CancelledError } from './methods/types';
 import { parseCommandLine, type Flags } from './cli/args';
-import { commands } from './cli/commands';
+import { commands, commandsWithImages } from './cli/commands';
 import { writeJson, writePng } from './cli/output';
 import { openSession } from './cli/session';
 import { saliencyMethodNames } from './methods/saliencyMethods';
@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
   if (!run) throw new UserError(`unknown command '${command}'; commands: ${Object.keys(commands).join(', ')}`);
   // Refuse a bad --out before a long job runs, not after.
   if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out ${flags.out}: the output image must be a .png file`);
+  if (flags.out !== undefined && !commandsWithImages.has(command)) throw new UserError(`${command} has no image to write with --out (commands with images: ${[...commandsWithImages].join(', ')})`);
   const session = await openSession(flags);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
@@ -42,10 +43,7 @@ async function main(argv: string[]): Promise<number> {
     const output = await run({ session, flags, signal: abort.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
     process.stdout.write(output.text + '\n');
     if (flags.json) writeJson(flags.json, output.json);
-    if (flags.out) {
-      if (!output.png) throw new UserError(`${command} has no image to write with --out`);
-      writePng(flags.out, output.png);
-    }
+    if (flags.out && output.png) writePng(flags.out, output.png);
     return 0;
   } finally {
     session.model.dispose();

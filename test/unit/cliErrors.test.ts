@@ -169,6 +169,11 @@ describe.concurrent('bad input: exit 2 and one line on stderr naming the file an
     expect(existsSync(at('map.jpg'))).toBe(false);
   });
 
+  it('--out on a command without a picture is refused before the work starts', async () => {
+    expectBadInput(await run('predict', '--model', model, '--image', image, '--out', at('p.png')), /predict has no image to write with --out/, /saliency/);
+    expect(existsSync(at('p.png'))).toBe(false);
+  });
+
   it('guided backprop on a graph model', async () => {
     expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'guided'), graphModel, /guided backprop and deconvnet need a layers model/);
   });

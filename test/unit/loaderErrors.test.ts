@@ -380,11 +380,18 @@ describe('after all those failures', () => {
 
   it('a valid sidecar is honoured', async () => {
     const file = copyModel();
-    writeFileSync(path.join(path.dirname(file), 'model.convscope.json'), JSON.stringify({ preprocessing: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, labels: ['a', 'b'] }));
+    const labels = Array.from({ length: 10 }, (_, i) => `class ${i}`);
+    writeFileSync(path.join(path.dirname(file), 'model.convscope.json'), JSON.stringify({ preprocessing: { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, labels }));
     const model = await loadModel(file);
     expect(model.config.preprocessing.mean).toEqual([0.5, 0.5, 0.5]);
-    expect(model.config.labels).toEqual(['a', 'b']);
+    expect(model.config.labels).toEqual(labels);
     model.dispose();
+  });
+
+  it('labels that do not match the number of outputs', async () => {
+    const file = copyModel();
+    writeFileSync(path.join(path.dirname(file), 'model.convscope.json'), JSON.stringify({ labels: ['a', 'b'] }));
+    await expect(loadModel(file)).rejects.toThrow(/model\.convscope\.json or --labels: 2 labels for a model with 10 outputs/);
   });
 
   it('repeated failed loads do not grow the tensor count', async () => {

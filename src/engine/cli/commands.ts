@@ -161,4 +161,7 @@ function summarize(data: Float32Array): string {
   return `min ${+min.toPrecision(4)} max ${+max.toPrecision(4)}`;
 }
 
+/** Commands whose result has a picture for --out. */
+export const commandsWithImages = new Set(['activations', 'filters', 'gram', 'saliency']);
+
 export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand };

@@ -35,7 +35,7 @@ export async function loadModel(modelJsonPath: string, overrides: ConfigOverride
   return model;
 }
 
-/** Per-channel statistics must fit the model's input channels. */
+/** Per-channel statistics must fit the model's input channels, and labels its outputs. */
 function checkPreprocessing(model: LoadedModel): void {
   const { mean, std } = model.config.preprocessing;
   const channels = model.inputShape.channels;
@@ -43,6 +43,10 @@ function checkPreprocessing(model: LoadedModel): void {
     if (values && values.length !== 1 && values.length !== channels) {
       throw new UserError(`${sidecarPath(model.file)} or --${name}: ${name} has ${values.length} values but the model's input has ${channels} channel(s)`);
     }
+  }
+  const labels = model.config.labels;
+  if (labels && labels.length !== model.numClasses) {
+    throw new UserError(`${sidecarPath(model.file)} or --labels: ${labels.length} labels for a model with ${model.numClasses} outputs`);
   }
 }
 
