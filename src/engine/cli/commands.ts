@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
 import { COLORMAP_NAMES, type ColormapName } from '../image/colormap';
+import { finiteRange } from '../image/normalize';
 import type { RawImage } from '../image/rawImage';
 import { renderActivationGrid } from '../image/renderActivations';
 import { renderFilterGrid, type FilterMode } from '../image/renderFilters';
@@ -152,12 +153,7 @@ function colormapFlag(flags: Flags): ColormapName | undefined {
 }
 
 function summarize(data: Float32Array): string {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const v of data) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  const [min, max] = finiteRange(data) ?? [NaN, NaN];
   return `min ${+min.toPrecision(4)} max ${+max.toPrecision(4)}`;
 }
 

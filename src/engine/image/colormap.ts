@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
 import { COLORMAP_ANCHORS } from './colormapData';
+import { finiteRange } from './normalize';
 import type { RawImage } from './rawImage';
 
 export type ColormapName = keyof typeof COLORMAP_ANCHORS; // 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm'
@@ -86,15 +87,9 @@ function lutIndex(v: number, lo: number, hi: number, diverging: boolean): number
 
 /** min..max of the finite values (sequential), or ±max|v| (diverging); [0, 0] if none is finite. */
 function defaultRange(values: ArrayLike<number>, diverging: boolean): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min > max) return [0, 0];
+  const range = finiteRange(values);
+  if (!range) return [0, 0];
+  const [min, max] = range;
   if (diverging) {
     const m = Math.max(Math.abs(min), Math.abs(max));
     return [-m, m];

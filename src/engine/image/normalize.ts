@@ -19,15 +19,7 @@ export function floatToImage(
   scaling: Scaling = 'minmax',
 ): RawImage {
   if (values.length !== width * height * channels) throw new Error(`floatToImage: ${values.length} values for ${width}x${height}x${channels}`);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (!Number.isFinite(v)) continue;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  if (min > max) min = max = 0; // nothing finite
+  const [min, max] = finiteRange(values) ?? [0, 0];
   let lo: number;
   let hi: number;
   if (scaling === 'symmetric') {
@@ -45,4 +37,17 @@ export function floatToImage(
     else data[i] = Math.min(255, Math.max(0, Math.round(((v - lo) / (hi - lo)) * 255)));
   }
   return { width, height, channels, data };
+}
+
+/** Smallest and largest finite value, or undefined when there is none (empty, all NaN/∞). */
+export function finiteRange(values: ArrayLike<number>): [number, number] | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min > max ? undefined : [min, max];
 }

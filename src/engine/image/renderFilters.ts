@@ -1,6 +1,7 @@
 import type { FiltersResult } from '../methods/filters';
 import { applyColormap } from './colormap';
 import { tileGrid } from './grid';
+import { floatToImage } from './normalize';
 import type { RawImage } from './rawImage';
 
 /** How to draw a layer's kernels: RGB tiles (first layer on RGB input), the mean over inputs, or every input channel. */
@@ -33,7 +34,7 @@ export function renderFilterTiles(result: FiltersResult, mode: FilterMode = 'aut
     if (rgb) {
       const values: number[] = [];
       for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let c = 0; c < 3; c++) values.push(weight(result, i, j, c, o));
-      tiles.push(stretchRgb(values, kw, kh));
+      tiles.push(floatToImage(values, kw, kh, 3, 'minmax'));
     } else {
       tiles.push(applyColormap(kernelSlice(result, o, (i, j, w) => { let s = 0; for (let c = 0; c < cin; c++) s += w(i, j, c); return s / cin; }), kw, kh, 'coolwarm'));
     }
@@ -61,11 +62,4 @@ function kernelSlice(result: FiltersResult, o: number, value: (i: number, j: num
   const w = (i: number, j: number, c: number) => weight(result, i, j, c, o);
   for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) out[i * kw + j] = value(i, j, w);
   return out;
-}
-
-function stretchRgb(values: number[], width: number, height: number): RawImage {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const data = Uint8Array.from(values, (v) => (hi > lo ? Math.round(((v - lo) / (hi - lo)) * 255) : 128));
-  return { width, height, channels: 3, data };
 }

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 // Activations panel: one image's per-channel maps at a layer, a bar chart of channel means, and a
 // selected channel large with its neuron saliency.
-import type { ActivationsResult, ChannelActivation, LayerInfo, SaliencyResult } from '../../shared/engineProtocol';
+import type { ActivationsResult, ChannelActivation, SaliencyResult } from '../../shared/engineProtocol';
 import type { ActivationsFromWebview, ActivationsToWebview, ActivationsView, ChannelOrder, NeuronMethod, PanelState } from '../../shared/webviewProtocol';
-import { button, createShell, dropdown, field, formatMs, formatNumber, formatShape, h, layerLabel, onHostMessage, pngImage, replace, show, unreachable, vscodeApi, type Choice } from '../ui';
+import { button, createShell, dropdown, field, formatMs, formatNumber, formatShape, h, layerChoices, onHostMessage, pngImage, replace, show, unreachable, vscodeApi, type Choice } from '../ui';
 import { maxChartBars, meansChart } from './chart';
 import { orderChannels, ordinal, rankOf, visibleChannels } from './channels';
 
@@ -115,10 +115,6 @@ onHostMessage<ActivationsToWebview>((message) => {
   }
 });
 api.post({ type: 'ready' });
-
-function layerChoices(layers: LayerInfo[]): Choice<string>[] {
-  return layers.map((l) => ({ value: l.name, label: layerLabel(l) }));
-}
 
 function showActivations(r: ActivationsResult): void {
   const sameLayer = result?.layer === r.layer;

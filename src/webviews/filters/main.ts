@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // Filters panel: a conv layer's kernels as the engine's grid image; a click zooms on one filter.
-import type { FilterMode, FiltersResult, LayerInfo } from '../../shared/engineProtocol';
+import type { FilterMode, FiltersResult } from '../../shared/engineProtocol';
 import type { FiltersFromWebview, FiltersToWebview, FiltersView, PanelState } from '../../shared/webviewProtocol';
-import { button, createShell, dropdown, field, formatShape, h, layerLabel, onHostMessage, replace, show, unreachable, vscodeApi, type Choice } from '../ui';
+import { button, createShell, dropdown, field, formatShape, h, layerChoices, onHostMessage, replace, show, unreachable, vscodeApi, type Choice } from '../ui';
 import { filterAtPoint, filterBox, gridGeometry, resolvedMode } from './gridHit';
 
 const api = vscodeApi<FiltersFromWebview>();
@@ -91,10 +91,6 @@ onHostMessage<FiltersToWebview>((message) => {
   }
 });
 api.post({ type: 'ready' });
-
-function layerChoices(layers: LayerInfo[]): Choice<string>[] {
-  return layers.map((l) => ({ value: l.name, label: layerLabel(l) }));
-}
 
 function request(layer: string, mode: FilterMode): void {
   view = { ...view, mode, filter: undefined };

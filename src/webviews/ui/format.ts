@@ -45,3 +45,8 @@ export function layerChannels(layer: LayerInfo): number | undefined {
   const c = layer.outputShape[layer.outputShape.length - 1];
   return c !== undefined && c > 0 ? c : undefined;
 }
+
+/** Layer picker entries: value = layer name, label = name, type and shape. */
+export function layerChoices(layers: LayerInfo[]): { value: string; label: string }[] {
+  return layers.map((l) => ({ value: l.name, label: layerLabel(l) }));
+}
