@@ -205,6 +205,15 @@ describe.concurrent('good input: exit 0 and the --json the contract describes', 
     expect(r.stderr).toBe('');
   });
 
+  it('asked for a native backend that is not installed, falls back to wasm and says why', async () => {
+    const r = await run('info', '--model', model, '--backend', 'native', '--json', at('native.json'));
+    expect(r.code, r.stderr).toBe(0);
+    const j = readJson(at('native.json'), r);
+    expect(j.backend).toBe('wasm');
+    expect(j.backendSkipped).toEqual([expect.stringMatching(/^@tensorflow\/tfjs-node: /)]);
+    expect(r.stdout).toMatch(/backend\s+wasm/);
+  });
+
   it('info', async () => {
     const r = await run('info', '--model', model, '--json', at('info.json'));
     expect(r.code, r.stderr).toBe(0);

@@ -38,7 +38,7 @@ type Command = (ctx: CommandContext) => Promise<CommandOutput>;
 
 function header(ctx: CommandContext): Record<string, unknown> {
   const { backend, model } = ctx.session;
-  return { backend: backend.name, backendPackage: backend.package, tfjs: backend.tfjsVersion, model: model.file };
+  return { backend: backend.name, backendPackage: backend.package, backendSkipped: backend.skipped, tfjs: backend.tfjsVersion, model: model.file };
 }
 
 const info: Command = async (ctx) => {
@@ -51,6 +51,7 @@ const info: Command = async (ctx) => {
     `model    ${model.file}`,
     `kind     ${model.kind} model, input ${height}×${width}×${channels}, ${model.numClasses} outputs${model.config.hideClasses ? ' (backbone: classes hidden)' : ''}, ${total} parameters`,
     `backend  ${backend.name} (${backend.package}, tfjs ${backend.tfjsVersion})`,
+    ...backend.skipped.map((reason) => `         not used: ${reason}`),
     '',
     table(['layer', 'type', 'output', 'params', 'activation', 'RF size', 'RF stride'], rows),
   ].join('\n');
