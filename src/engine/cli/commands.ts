@@ -107,7 +107,7 @@ const saliencyCommand: Command = async (ctx) => {
   const model = ctx.session.model;
   if (method === 'occlusion') {
     const plan = planOcclusion(model, options);
-    ctx.announce(`occlusion: ${plan.windows} windows in batches of ${plan.batchSize} → ${plan.forwardPasses} forward passes`);
+    ctx.announce(`occlusion: ${plan.windows} windows in batches of up to ${plan.batchSize} → ${plan.forwardPasses} forward passes`);
   }
   const img = openImage(ctx.session, flags);
   try {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { LoadedModel } from '../model/loadedModel';
 import { checkpoint, type ProgressFn } from './types';
 
@@ -15,12 +16,29 @@ export function batchSizeFor(model: LoadedModel, total: number, budgetBytes = de
   return Math.max(1, Math.min(total, Math.floor(budgetBytes / perSample)));
 }
 
-/** Runs `work` over [0, total) in batches, reporting progress and honouring cancellation between batches. */
-export async function forEachBatch(total: number, batchSize: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => void): Promise<void> {
-  for (let start = 0; start < total; start += batchSize) {
+/** How long one batch may run: a cancel is seen between batches, and must take effect within a second. */
+export const batchTargetMs = 400;
+
+/**
+ * Runs `work` over [0, total) in batches of at most `maxBatch` (the memory bound), reporting
+ * progress and honouring cancellation between batches. Batches also stay short in time: the first
+ * holds one sample and measures its cost, later ones hold as many as fit in `batchTargetMs`, so a
+ * large network is cancelled promptly while a small one still runs in big batches. Results do not
+ * depend on the batch size (samples are independent). Returns the largest batch used.
+ */
+export async function forEachBatch(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => void): Promise<number> {
+  let size = 1;
+  let largest = 0;
+  for (let start = 0; start < total; ) {
     await checkpoint(signal);
-    const count = Math.min(batchSize, total - start);
+    const count = Math.min(size, maxBatch, total - start);
+    const t0 = performance.now();
     work(start, count);
-    progress({ fraction: (start + count) / total, message: `${what} ${start + count}/${total}` });
+    const perSample = Math.max((performance.now() - t0) / count, 0.01);
+    largest = Math.max(largest, count);
+    start += count;
+    progress({ fraction: start / total, message: `${what} ${start}/${total}` });
+    size = Math.max(1, Math.min(maxBatch, Math.floor(batchTargetMs / perSample)));
   }
+  return largest;
 }

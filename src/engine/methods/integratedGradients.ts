@@ -23,12 +23,12 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
   const { steps = 50, rule = 'gausslegendre', baseline = 0 } = options;
   const target = resolveTarget(model, input, options.target);
   const { alphas, weights } = quadrature(rule, steps);
-  const batchSize = batchSizeFor(model, steps, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
+  const maxBatch = batchSizeFor(model, steps, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
   const base = tf.fill(input.shape, baseline) as tf.Tensor4D;
   const diff = tf.sub(input, base) as tf.Tensor4D;
   let weighted: tf.Tensor = tf.zerosLike(input);
   try {
-    await forEachBatch(steps, batchSize, signal, progress, 'integrated gradients step', (start, count) => {
+    const batchSize = await forEachBatch(steps, maxBatch, signal, progress, 'integrated gradients step', (start, count) => {
       const next = tf.tidy(() => {
         const a = tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]);
         const w = tf.tensor(weights.slice(start, start + count), [count, 1, 1, 1]);

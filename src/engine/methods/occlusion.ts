@@ -21,6 +21,7 @@ export interface OcclusionPlan {
   rows: number[];
   cols: number[];
   windows: number;
+  /** The most windows one batch may hold (memory budget); batches are also kept short in time. */
   batchSize: number;
   /** Windows plus the unoccluded input. */
   forwardPasses: number;
@@ -60,11 +61,11 @@ export const occlusion: Method<OcclusionOptions, AttributionResult> = async (mod
   const plan = planOcclusion(model, options);
   const target = resolveTarget(model, input, options.target);
   const { height: H, width: W, channels: C } = model.inputShape;
-  progress({ fraction: 0, message: `occlusion: ${plan.windows} windows in batches of ${plan.batchSize} (${plan.forwardPasses} forward passes)` });
+  progress({ fraction: 0, message: `occlusion: ${plan.windows} windows in batches of up to ${plan.batchSize} (${plan.forwardPasses} forward passes)` });
   const fx = tf.tidy(() => objective(model, input, target, { output }).dataSync()[0]!);
   const deltas = new Float64Array(plan.windows);
   let passes = 1;
-  await forEachBatch(plan.windows, plan.batchSize, signal, progress, 'occlusion window', (start, count) => {
+  const largestBatch = await forEachBatch(plan.windows, plan.batchSize, signal, progress, 'occlusion window', (start, count) => {
     const scores = tf.tidy(() => {
       const mask = new Float32Array(count * H * W);
       for (let i = 0; i < count; i++) {
@@ -87,7 +88,7 @@ export const occlusion: Method<OcclusionOptions, AttributionResult> = async (mod
     attribution,
     map,
     signedMap: true,
-    details: { window, stride: options.stride ?? 4, baseline, output, windows: plan.windows, batchSize: plan.batchSize, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes },
+    details: { window, stride: options.stride ?? 4, baseline, output, windows: plan.windows, batchSize: largestBatch, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes },
     extra: { windowDeltas: { shape: [plan.rows.length, plan.cols.length], data: Float32Array.from(deltas) } },
   };
 };

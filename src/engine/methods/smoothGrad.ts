@@ -27,10 +27,10 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
   const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
   const stdev = sigma * (max - min);
   const noise = gaussianNoise(seed);
-  const batchSize = batchSizeFor(model, samples, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
+  const maxBatch = batchSizeFor(model, samples, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
   let sum: tf.Tensor = tf.zerosLike(input);
   try {
-    await forEachBatch(samples, batchSize, signal, progress, 'smoothgrad sample', (_start, count) => {
+    const batchSize = await forEachBatch(samples, maxBatch, signal, progress, 'smoothgrad sample', (_start, count) => {
       const next = tf.tidy(() => {
         const noisy = tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)]));
         const grads = inputGradient(model, noisy as tf.Tensor4D, target, ruleOf[base]);

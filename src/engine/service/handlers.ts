@@ -81,7 +81,7 @@ export function createHandlers(models: ModelCache) {
       switch (p.method) {
         case 'occlusion': {
           const plan = planOcclusion(m, o);
-          return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
+          return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
         }
         case 'smoothgrad':
           return { forwardPasses: o.samples ?? 25, backwardPasses: o.samples ?? 25, summary: `${o.samples ?? 25} noisy samples: ${o.samples ?? 25} forward + backward passes` };
