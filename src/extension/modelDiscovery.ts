@@ -6,7 +6,7 @@ const maxModelJsonBytes = 64 * 1024 * 1024;
 
 /** Every TF.js model file in the workspace (outside node_modules and .git). */
 export async function findModelFiles(): Promise<vscode.Uri[]> {
-  const candidates = await vscode.workspace.findFiles('**/*.json', '{**/node_modules/**,**/.git/**,**/dist/**}', 5000);
+  const candidates = await vscode.workspace.findFiles('**/*.json', '{**/node_modules/**,**/.git/**}', 5000);
   const found: vscode.Uri[] = [];
   for (const uri of candidates) {
     try {
