@@ -56,13 +56,16 @@ export type CommonToWebview =
 
 export type CommonFromWebview = { type: 'ready' } | { type: 'cancel' };
 
+/** A view choice changed in the webview (picker, order…): the host keeps it in the panel's state. */
+export type ViewIntent<V extends PanelView> = { type: 'view'; view: V };
+
 // Filters panel
 export type FiltersToWebview =
   | CommonToWebview
   | { type: 'filtersInit'; state: PanelState; view: FiltersView; modelName: string; description?: string; layers: LayerInfo[]; backend: string }
   | { type: 'filters'; result: FiltersResult };
-export type FiltersIntent = { type: 'showFilters'; layer: string; mode: FilterMode } | { type: 'view'; view: FiltersView };
-export type FiltersFromWebview = CommonFromWebview | FiltersIntent;
+export type FiltersIntent = { type: 'showFilters'; layer: string; mode: FilterMode };
+export type FiltersFromWebview = CommonFromWebview | ViewIntent<FiltersView> | FiltersIntent;
 
 // Activations panel
 export type ActivationsToWebview =
@@ -73,9 +76,8 @@ export type ActivationsToWebview =
 export type ActivationsIntent =
   | { type: 'showActivations'; layer: string }
   | { type: 'selectChannel'; layer: string; channel: number | undefined }
-  | { type: 'neuronSaliency'; layer: string; channel: number; method: NeuronMethod }
-  | { type: 'view'; view: ActivationsView };
-export type ActivationsFromWebview = CommonFromWebview | ActivationsIntent;
+  | { type: 'neuronSaliency'; layer: string; channel: number; method: NeuronMethod };
+export type ActivationsFromWebview = CommonFromWebview | ViewIntent<ActivationsView> | ActivationsIntent;
 
 // Saliency panel
 export type SaliencyToWebview =
@@ -105,9 +107,8 @@ export type SaliencyIntent =
   | { type: 'requestPlans'; methods: SaliencyMethodName[] }
   | { type: 'run'; methods: SaliencyMethodName[]; target: TargetSpec; colormap: ColormapChoice; opacity: number }
   /** overlayPng: the overlay as shown (base64 PNG, composed at the current opacity); absent: the engine's. */
-  | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName; overlayPng?: string; opacity?: number }
-  | { type: 'view'; view: SaliencyView };
-export type SaliencyFromWebview = CommonFromWebview | SaliencyIntent;
+  | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName; overlayPng?: string; opacity?: number };
+export type SaliencyFromWebview = CommonFromWebview | ViewIntent<SaliencyView> | SaliencyIntent;
 
 /** Defaults of the view choices, for a new panel or a state without them. */
 export const defaultViews = {

@@ -52,9 +52,6 @@ export class ActivationsPanel extends PanelBase<ActivationsToWebview, Activation
         this.state = { ...this.state, layer: message.layer, channel: message.channel, view: { ...viewOf(this.state, 'activations'), neuronMethod: message.method } };
         await this.job(`Saliency of ${message.layer} channel ${message.channel}`, (signal, onProgress) => this.loadNeuron(message.layer, message.channel, message.method, signal, onProgress));
         return;
-      case 'view':
-        this.state = { ...this.state, view: message.view };
-        return;
       default:
         return assertNever(message);
     }

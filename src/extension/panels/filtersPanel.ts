@@ -35,11 +35,8 @@ export class FiltersPanel extends PanelBase<FiltersToWebview, FiltersIntent> {
       case 'showFilters':
         await this.job(`Filters of ${message.layer}`, (signal, onProgress) => this.load(message.layer, message.mode, signal, onProgress));
         return;
-      case 'view':
-        this.state = { ...this.state, view: message.view };
-        return;
       default:
-        return assertNever(message);
+        return assertNever(message.type);
     }
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { EngineRequests, type ModelInfoResult, type ModelParams, type ProgressParams } from '../../shared/engineProtocol';
-import type { CommonFromWebview, CommonToWebview, PanelState } from '../../shared/webviewProtocol';
+import type { CommonFromWebview, CommonToWebview, PanelState, PanelView, ViewIntent } from '../../shared/webviewProtocol';
 import { Disposable } from '../disposable';
 import type { EngineClient } from '../engineClient';
 import { isCancelled, withEngineProgress } from '../engineJob';
@@ -39,7 +39,7 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
     panel.webview.options = webviewOptions(services.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, services.extensionUri, state.kind, panel.title);
     this.register(panel.onDidDispose(() => this.dispose()));
-    this.register(panel.webview.onDidReceiveMessage((m: FromWebview | CommonFromWebview) => void this.receive(m)));
+    this.register(panel.webview.onDidReceiveMessage((m: FromWebview | CommonFromWebview | ViewIntent<PanelView>) => void this.receive(m)));
   }
 
   override dispose(): void {
@@ -124,10 +124,15 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
     }
   }
 
-  private async receive(message: FromWebview | CommonFromWebview): Promise<void> {
+  private async receive(message: FromWebview | CommonFromWebview | ViewIntent<PanelView>): Promise<void> {
     if (message.type === 'ready') return this.onReady();
     if (message.type === 'cancel') {
       this.running?.abort();
+      return;
+    }
+    if (message.type === 'view') {
+      // Every panel keeps its view choices the same way: in its state, for the serializer.
+      this.state = { ...this.state, view: (message as ViewIntent<PanelView>).view };
       return;
     }
     return this.onMessage(message as FromWebview);

@@ -114,9 +114,6 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       case 'export':
         await this.export(message.format, message.method, message.overlayPng, message.opacity);
         return;
-      case 'view':
-        this.state = { ...this.state, view: message.view };
-        return;
       default:
         return assertNever(message);
     }
