@@ -1,6 +1,13 @@
 // Shared plumbing for the gradient kernels we add to the wasm backend: run the backend's own
 // registered kernels, remember every intermediate they return and free it afterwards, so that a
 // kernel built from ten smaller ones leaves exactly one data buffer behind (its output).
+//
+// Heap views. A typed-array view of the wasm heap is valid only until the next allocation: when
+// malloc grows the wasm memory, the old ArrayBuffer is detached and every older view silently
+// reads zeros (length 0, indexing gives undefined) and drops writes. So the scope is the only way a
+// kernel sees the heap, and only through `compute`: it allocates the output first, then lends
+// views of the output and the inputs to a synchronous callback, during which the scope refuses to
+// allocate. A kernel therefore cannot hold a view across an allocation.
 import * as tf from '../tf';
 
 /** The part of tfjs-backend-wasm's BackendWasm that these kernels use. */
@@ -12,15 +19,21 @@ export interface WasmBackend {
   disposeData(dataId: tf.DataId): boolean;
 }
 
+/** A heap view lent by `KernelScope.compute`; valid only inside its callback. */
+export type HeapView = Float32Array | Int32Array | Uint8Array;
+
 export type Paddings = Array<[number, number]>;
 
 export class KernelScope {
   private readonly owned: tf.TensorInfo[] = [];
+  /** True while `compute` lends heap views: any allocation then would detach them. */
+  private lending = false;
 
-  constructor(readonly backend: WasmBackend) {}
+  constructor(private readonly backend: WasmBackend) {}
 
   /** Runs the wasm backend's registered kernel `name`; the result is freed when the scope ends. */
   run(name: string, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[], attrs: tf.NamedAttrMap = {}): tf.TensorInfo {
+    this.assertNotLending(name);
     const kernel = tf.getKernel(name, 'wasm');
     if (!kernel) throw new Error(`wasm kernel '${name}' is not registered`);
     // Concat takes an array of inputs although KernelFunc is typed with a map.
@@ -29,6 +42,35 @@ export class KernelScope {
     return this.own(out);
   }
 
+  /**
+   * Allocates an output of `shape`, then lends `fill` views of it and of `inputs` (in order). The
+   * views are taken after the allocation and die with the callback; allocating inside throws.
+   */
+  compute(shape: number[], dtype: tf.DataType, inputs: tf.TensorInfo[], fill: (out: HeapView, inputs: HeapView[]) => void): tf.TensorInfo {
+    this.assertNotLending('an output');
+    const out = this.own(this.backend.makeOutput(shape, dtype));
+    if (tf.util.sizeFromShape(shape) === 0) return out;
+    this.lending = true;
+    try {
+      fill(this.backend.typedArrayFromHeap(out), inputs.map((t) => this.backend.typedArrayFromHeap(t)));
+    } finally {
+      this.lending = false;
+    }
+    return out;
+  }
+
+  /** A tensor holding `values` (copied into the heap by the backend after it allocates). */
+  constant(shape: number[], dtype: tf.DataType, values: tf.BackendValues): tf.TensorInfo {
+    this.assertNotLending('a constant');
+    return this.own(this.backend.makeOutput(shape, dtype, undefined, values));
+  }
+
+  /** A copy of `t`'s values (wasm readSync slices the heap): safe to keep across allocations. */
+  read(t: tf.TensorInfo): tf.BackendValues {
+    return this.backend.readSync(t.dataId);
+  }
+
+  /** Hands out a tensor made by a kernel the scope does not run itself (a stock kernel function). */
   own(t: tf.TensorInfo): tf.TensorInfo {
     this.owned.push(t);
     return t;
@@ -59,34 +101,31 @@ export class KernelScope {
       const b = begin[i] ?? 0;
       if (b < 0 || n < 0 || b + n > (x.shape[i] ?? 0)) throw new Error(`window [${begin}]+[${size}] outside [${x.shape}]`);
     });
-    const out = this.own(this.backend.makeOutput(size, x.dtype));
-    if (tf.util.sizeFromShape(size) === 0) return out;
-    // Views are taken after makeOutput because growing the wasm memory detaches older views.
-    const src = this.backend.typedArrayFromHeap(x);
-    const dst = this.backend.typedArrayFromHeap(out);
-    if (rank === 0) {
-      dst.set(src.subarray(0, 1));
-      return out;
-    }
     const strides = [...tf.util.computeStrides(x.shape), 1];
     // Trailing axes taken whole merge into one contiguous run.
     let inner = rank - 1;
     while (inner > 0 && begin[inner] === 0 && size[inner] === x.shape[inner]) inner--;
-    const run = (size[inner] ?? 1) * (strides[inner] ?? 1);
-    const outer = size.slice(0, inner);
-    const count = tf.util.sizeFromShape(outer);
-    const idx = new Array<number>(inner).fill(0);
-    for (let r = 0; r < count; r++) {
-      let from = (begin[inner] ?? 0) * (strides[inner] ?? 1);
-      for (let a = 0; a < inner; a++) from += ((begin[a] ?? 0) + (idx[a] ?? 0)) * (strides[a] ?? 0);
-      dst.set(src.subarray(from, from + run), r * run);
-      for (let a = inner - 1; a >= 0; a--) {
-        idx[a] = (idx[a] ?? 0) + 1;
-        if ((idx[a] ?? 0) < (outer[a] ?? 0)) break;
-        idx[a] = 0;
+    return this.compute(size, x.dtype, [x], (dst, [src]) => {
+      if (!src) return;
+      if (rank === 0) {
+        dst.set(src.subarray(0, 1));
+        return;
       }
-    }
-    return out;
+      const run = (size[inner] ?? 1) * (strides[inner] ?? 1);
+      const outer = size.slice(0, inner);
+      const count = tf.util.sizeFromShape(outer);
+      const idx = new Array<number>(inner).fill(0);
+      for (let r = 0; r < count; r++) {
+        let from = (begin[inner] ?? 0) * (strides[inner] ?? 1);
+        for (let a = 0; a < inner; a++) from += ((begin[a] ?? 0) + (idx[a] ?? 0)) * (strides[a] ?? 0);
+        dst.set(src.subarray(from, from + run), r * run);
+        for (let a = inner - 1; a >= 0; a--) {
+          idx[a] = (idx[a] ?? 0) + 1;
+          if ((idx[a] ?? 0) < (outer[a] ?? 0)) break;
+          idx[a] = 0;
+        }
+      }
+    });
   }
 
   /**
@@ -94,13 +133,12 @@ export class KernelScope {
    * by element: ~70 CPU-ms for a 3x3x512x512 filter, against about 1 ms for these copies.
    */
   reverseOuter(x: tf.TensorInfo): tf.TensorInfo {
-    const out = this.own(this.backend.makeOutput(x.shape, x.dtype));
-    const src = this.backend.typedArrayFromHeap(x);
-    const dst = this.backend.typedArrayFromHeap(out);
-    const count = x.shape[0] ?? 1;
-    const block = src.length / Math.max(count, 1);
-    for (let i = 0; i < count; i++) dst.set(src.subarray((count - 1 - i) * block, (count - i) * block), i * block);
-    return out;
+    return this.compute(x.shape, x.dtype, [x], (dst, [src]) => {
+      if (!src) return;
+      const count = x.shape[0] ?? 1;
+      const block = src.length / Math.max(count, 1);
+      for (let i = 0; i < count; i++) dst.set(src.subarray((count - 1 - i) * block, (count - i) * block), i * block);
+    });
   }
 
   /** Frees an intermediate early, to keep the peak memory of multi-step kernels down. */
@@ -118,6 +156,11 @@ export class KernelScope {
     if (i < 0) throw new Error('kernel result was not produced inside its scope');
     this.owned.splice(i, 1);
     return t;
+  }
+
+  private assertNotLending(what: string): void {
+    // Not an assertion about inputs: a kernel written against the rule above broke it.
+    if (this.lending) throw new Error(`wasm kernel allocated ${what} while holding heap views`);
   }
 
   disposeAll(): void {

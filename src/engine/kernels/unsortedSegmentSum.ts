@@ -15,12 +15,11 @@ export const unsortedSegmentSumConfig: tf.KernelConfig = {
       const updates = s.reshape(x, [count, ...rest]);
       // The wasm ScatterNd does not check bounds. Ids outside [0, numSegments) are dropped, as
       // on the cpu backend: they go to one extra segment that is cut off afterwards.
-      const ids = s.backend.readSync(segmentIds.dataId) as Int32Array;
+      const ids = s.read(segmentIds) as Int32Array;
       const valid = ids.every((id) => id >= 0 && id < numSegments);
       const indices = valid
         ? s.reshape(segmentIds, [count, 1])
-        : s.own(s.backend.makeOutput([count, 1], 'int32', undefined,
-          Int32Array.from(ids, (id) => (id >= 0 && id < numSegments ? id : numSegments))));
+        : s.constant([count, 1], 'int32', Int32Array.from(ids, (id) => (id >= 0 && id < numSegments ? id : numSegments)));
       const rows = valid ? numSegments : numSegments + 1;
       const summed = s.run('ScatterNd', { indices, updates }, { shape: [rows, ...rest] });
       if (valid) return summed;
