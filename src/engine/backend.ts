@@ -1,5 +1,7 @@
 import * as tf from './tf';
 import { registerWasmGradientKernels } from './kernels/registerWasmKernels';
+import { injectFaultyKernel } from './kernels/faultInjection';
+import { selfCheckWasmKernels } from './kernels/selfCheck';
 
 /** What the user asked for; 'auto' tries the fastest first. */
 export type BackendPreference = 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
@@ -12,6 +14,8 @@ export interface BackendInfo {
   tfjsVersion: string;
   /** Why faster candidates were skipped, one line each (shown once to the user). */
   skipped: string[];
+  /** Set when our wasm kernels failed the start-up self-check and the stock ones are used. */
+  kernelWarning?: string;
 }
 
 interface Candidate {
@@ -45,8 +49,14 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
       await c.load();
       if (!(await tf.setBackend(c.backendName))) throw new Error(`backend '${c.backendName}' did not initialise`);
       await tf.ready();
-      if (c.backendName === 'wasm') registerWasmGradientKernels();
-      current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped };
+      let kernelWarning: string | undefined;
+      if (c.backendName === 'wasm') {
+        registerWasmGradientKernels();
+        const faulty = process.env.CONVSCOPE_TEST_FAULTY_KERNEL;
+        if (faulty) injectFaultyKernel(faulty);
+        kernelWarning = selfCheckWasmKernels().warning;
+      }
+      current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped, ...(kernelWarning ? { kernelWarning } : {}) };
       return current;
     } catch (e) {
       skipped.push(`${c.package}: ${firstLine(e)}`);

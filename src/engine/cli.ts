@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
   if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out ${flags.out}: the output image must be a .png file`);
   if (flags.out !== undefined && !commandsWithImages.has(command)) throw new UserError(`${command} has no image to write with --out (commands with images: ${[...commandsWithImages].join(', ')})`);
   const session = await openSession(flags);
+  if (session.backend.kernelWarning) process.stderr.write(`convscope: warning: ${session.backend.kernelWarning}\n`);
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {

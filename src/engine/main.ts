@@ -61,7 +61,7 @@ connection.listen();
 
 void (async () => {
   const backend = await backendReady;
-  const ready: ReadyParams = { backend: backend.name, backendPackage: backend.package, tfjs: backend.tfjsVersion, node: process.version, pid: process.pid, skipped: backend.skipped };
+  const ready: ReadyParams = { backend: backend.name, backendPackage: backend.package, tfjs: backend.tfjsVersion, node: process.version, pid: process.pid, skipped: backend.skipped, ...(backend.kernelWarning ? { kernelWarning: backend.kernelWarning } : {}) };
   await connection.sendNotification(EngineNotifications.ready, ready);
 })().catch((e: unknown) => {
   process.stderr.write(`engine failed to start: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -180,6 +180,7 @@ export class EngineClient {
         this.readyInfo = r;
         log(`engine ready: backend ${r.backend} (${r.backendPackage}), tfjs ${r.tfjs}, node ${r.node}, pid ${r.pid}`);
         for (const reason of r.skipped) log(`  skipped ${reason}`);
+        if (r.kernelWarning) log(`  warning: ${r.kernelWarning}`);
         this.readyListeners.forEach((l) => l(r));
         resolve(r);
       });

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { EngineRequests, type ReadyParams, type StatusResult } from '../shared/engineProtocol';
 import { Disposable } from './disposable';
 import type { EngineClient } from './engineClient';
+import { statusTooltip as tooltip } from './statusTooltip';
 
 const refreshMs = 10_000;
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 /** Always shows which backend the engine runs on (or that it is not started yet). */
 export class EngineStatusBar extends Disposable {
@@ -52,11 +52,4 @@ export class EngineStatusBar extends Disposable {
     this.item.text = '$(warning) ConvScope: engine stopped';
     this.item.tooltip = 'The engine stopped unexpectedly; the next request starts a new one. See the ConvScope output.';
   }
-}
-
-function tooltip(r: ReadyParams, s?: StatusResult): string {
-  const lines = [`Backend: ${r.backend} (${r.backendPackage})`, `TensorFlow.js ${r.tfjs}, Node ${r.node}, pid ${r.pid}`];
-  if (s) lines.push(`Memory: ${mib(s.rssBytes)} resident, ${s.tensors} tensors (${mib(s.tensorBytes)}), ${s.modelsLoaded} model(s) loaded`);
-  if (r.skipped.length) lines.push(`Not used: ${r.skipped.join('; ')}`);
-  return lines.join('\n');
 }

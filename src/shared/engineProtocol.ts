@@ -36,6 +36,8 @@ export interface ReadyParams {
   pid: number;
   /** Why faster backends did not load, one line each. */
   skipped: string[];
+  /** Set when ConvScope's wasm kernels failed the start-up self-check and the stock ones run. */
+  kernelWarning?: string;
 }
 
 /** Memory of the engine process, for the status bar tooltip. */

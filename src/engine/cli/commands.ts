@@ -38,7 +38,7 @@ type Command = (ctx: CommandContext) => Promise<CommandOutput>;
 
 function header(ctx: CommandContext): Record<string, unknown> {
   const { backend, model } = ctx.session;
-  return { backend: backend.name, backendPackage: backend.package, backendSkipped: backend.skipped, tfjs: backend.tfjsVersion, model: model.file };
+  return { backend: backend.name, backendPackage: backend.package, backendSkipped: backend.skipped, ...(backend.kernelWarning ? { kernelWarning: backend.kernelWarning } : {}), tfjs: backend.tfjsVersion, model: model.file };
 }
 
 const info: Command = async (ctx) => {
