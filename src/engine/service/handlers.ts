@@ -31,9 +31,8 @@ export function createHandlers(models: ModelCache) {
       return { rssBytes: process.memoryUsage().rss, tensors: m.numTensors, tensorBytes: m.numBytes, modelsLoaded: models.size };
     },
 
-    async modelInfo(p: P.ModelParams): Promise<P.ModelInfoResult> {
-      const m = await models.get(p.model);
-      return {
+    modelInfo(p: P.ModelParams): Promise<P.ModelInfoResult> {
+      return models.use(p.model, (m) => ({
         file: m.file,
         kind: m.kind,
         inputShape: m.inputShape,
@@ -43,78 +42,83 @@ export function createHandlers(models: ModelCache) {
         description: m.config.description,
         layers: m.layers,
         backend: backendInfo().name,
-      };
+      }));
     },
 
-    async predict(p: P.PredictParams, ctx: JobContext): Promise<P.PredictResult> {
-      const m = await models.get(p.model);
-      const img = loadInputImage(m, p.image);
-      try {
-        const r = await predict(m, img.input, { topK: p.topK ?? 5 }, ctx.progress, ctx.signal);
-        return { top: r.top, backend: backendInfo().name };
-      } finally {
-        img.input.dispose();
-      }
-    },
-
-    async filters(p: P.FiltersParams, ctx: JobContext): Promise<P.FiltersResult> {
-      const m = await models.get(p.model);
-      const f = await filters(m, undefined as never, { layer: p.layer }, ctx.progress, ctx.signal);
-      const mode = p.mode ?? 'auto';
-      return { layer: f.layer, kernelShape: f.kernel.shape, rgb: f.rgb, mode, png: png64(renderFilterGrid(f, mode)), tiles: renderFilterTiles(f, mode).map(png64), backend: backendInfo().name };
-    },
-
-    async activations(p: P.ActivationsParams, ctx: JobContext): Promise<P.ActivationsResult> {
-      const m = await models.get(p.model);
-      const img = loadInputImage(m, p.image);
-      try {
-        const a = await activations(m, img.input, { layer: p.layer }, ctx.progress, ctx.signal);
-        return { layer: p.layer, shape: a.activation.shape, channels: channelMaps(a.activation.shape, a.activation.data), backend: backendInfo().name };
-      } finally {
-        img.input.dispose();
-      }
-    },
-
-    async saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
-      const m = await models.get(p.model);
-      const o = p.options ?? {};
-      switch (p.method) {
-        case 'occlusion': {
-          const plan = planOcclusion(m, o);
-          return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
+    predict(p: P.PredictParams, ctx: JobContext): Promise<P.PredictResult> {
+      return models.use(p.model, async (m) => {
+        const img = loadInputImage(m, p.image);
+        try {
+          const r = await predict(m, img.input, { topK: p.topK ?? 5 }, ctx.progress, ctx.signal);
+          return { top: r.top, backend: backendInfo().name };
+        } finally {
+          img.input.dispose();
         }
-        case 'smoothgrad':
-          return { forwardPasses: o.samples ?? 25, backwardPasses: o.samples ?? 25, summary: `${o.samples ?? 25} noisy samples: ${o.samples ?? 25} forward + backward passes` };
-        case 'integrated-gradients':
-          return { forwardPasses: (o.steps ?? 50) + 2, backwardPasses: o.steps ?? 50, summary: `${o.steps ?? 50} path steps: ${o.steps ?? 50} forward + backward passes` };
-        default:
-          return { forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' };
-      }
+      });
     },
 
-    async saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
-      const m = await models.get(p.model);
-      const img = loadInputImage(m, p.image);
-      const t0 = Date.now();
-      try {
-        const run = saliencyMethods[p.method];
-        if (!run) throw new Error(`unknown saliency method '${p.method}'`);
-        const r = await run(m, img.input, { ...p.options, target: p.target }, ctx.progress, ctx.signal);
-        const render = { colormap: p.colormap, opacity: p.opacity };
-        return {
-          method: p.method,
-          target: r.target,
-          overlayPng: png64(saliencyOverlay(img.image, r, render)),
-          heatmapPng: png64(saliencyHeatmap(r, render)),
-          signedMap: r.signedMap,
-          map: { shape: r.map.shape, data: Array.from(r.map.data) },
-          details: r.details,
-          elapsedMs: Date.now() - t0,
-          backend: backendInfo().name,
-        };
-      } finally {
-        img.input.dispose();
-      }
+    filters(p: P.FiltersParams, ctx: JobContext): Promise<P.FiltersResult> {
+      return models.use(p.model, async (m) => {
+        const f = await filters(m, undefined as never, { layer: p.layer }, ctx.progress, ctx.signal);
+        const mode = p.mode ?? 'auto';
+        return { layer: f.layer, kernelShape: f.kernel.shape, rgb: f.rgb, mode, png: png64(renderFilterGrid(f, mode)), tiles: renderFilterTiles(f, mode).map(png64), backend: backendInfo().name };
+      });
+    },
+
+    activations(p: P.ActivationsParams, ctx: JobContext): Promise<P.ActivationsResult> {
+      return models.use(p.model, async (m) => {
+        const img = loadInputImage(m, p.image);
+        try {
+          const a = await activations(m, img.input, { layer: p.layer }, ctx.progress, ctx.signal);
+          return { layer: p.layer, shape: a.activation.shape, channels: channelMaps(a.activation.shape, a.activation.data), backend: backendInfo().name };
+        } finally {
+          img.input.dispose();
+        }
+      });
+    },
+
+    saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
+      return models.use(p.model, (m) => {
+        const o = p.options ?? {};
+        switch (p.method) {
+          case 'occlusion': {
+            const plan = planOcclusion(m, o);
+            return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
+          }
+          case 'smoothgrad':
+            return { forwardPasses: o.samples ?? 25, backwardPasses: o.samples ?? 25, summary: `${o.samples ?? 25} noisy samples: ${o.samples ?? 25} forward + backward passes` };
+          case 'integrated-gradients':
+            return { forwardPasses: (o.steps ?? 50) + 2, backwardPasses: o.steps ?? 50, summary: `${o.steps ?? 50} path steps: ${o.steps ?? 50} forward + backward passes` };
+          default:
+            return { forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' };
+        }
+      });
+    },
+
+    saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
+      return models.use(p.model, async (m) => {
+        const img = loadInputImage(m, p.image);
+        const t0 = Date.now();
+        try {
+          const run = saliencyMethods[p.method];
+          if (!run) throw new Error(`unknown saliency method '${p.method}'`);
+          const r = await run(m, img.input, { ...p.options, target: p.target }, ctx.progress, ctx.signal);
+          const render = { colormap: p.colormap, opacity: p.opacity };
+          return {
+            method: p.method,
+            target: r.target,
+            overlayPng: png64(saliencyOverlay(img.image, r, render)),
+            heatmapPng: png64(saliencyHeatmap(r, render)),
+            signedMap: r.signedMap,
+            map: { shape: r.map.shape, data: Array.from(r.map.data) },
+            details: r.details,
+            elapsedMs: Date.now() - t0,
+            backend: backendInfo().name,
+          };
+        } finally {
+          img.input.dispose();
+        }
+      });
     },
   };
 }
