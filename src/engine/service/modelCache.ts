@@ -12,6 +12,8 @@ interface Entry {
   readonly key: string;
   readonly stamp: string;
   readonly model: Promise<LoadedModel>;
+  /** The model once loaded, so that releasing it frees its tensors synchronously. */
+  loaded?: LoadedModel;
   users: number;
   /** No longer in the cache: freed when `users` drops to 0. */
   retired: boolean;
@@ -76,10 +78,13 @@ export class ModelCache {
     if (hit) this.retire(key);
     const entry: Entry = { key, stamp, model: this.load(key), users: 1, retired: false, disposed: false };
     this.entries.set(key, entry);
-    // A failed load is not cached (the next request tries again); its users see the error from `use`.
-    entry.model.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
+    entry.model.then(
+      (m) => (entry.loaded = m),
+      // A failed load is not cached (the next request tries again); its users see the error from `use`.
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
     this.evictBeyondCapacity();
     return entry;
   }
@@ -109,10 +114,12 @@ export class ModelCache {
   private dispose(entry: Entry): void {
     if (entry.disposed) return;
     entry.disposed = true;
-    entry.model.then(
-      (m) => m.dispose(),
-      () => undefined,
-    );
+    if (entry.loaded) entry.loaded.dispose();
+    else
+      entry.model.then(
+        (m) => m.dispose(),
+        () => undefined,
+      );
   }
 }
 
