@@ -1,7 +1,9 @@
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineRequests, saliencyMethodList, type ClassScore, type ModelInfoResult, type ModelParams, type PredictParams, type PredictResult, type ProgressParams, type SaliencyMethodName, type SaliencyParams, type SaliencyPlanResult, type SaliencyResult, type TargetSpec } from '../../shared/engineProtocol';
 import type { ColormapChoice, PanelState, SaliencyIntent, SaliencyToWebview } from '../../shared/webviewProtocol';
+import { writeExportExclusive } from '../exportPath';
 import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, channelLayers, exportBaseName, exportFolderName, exportJson, isCheapMethod, looksLikePng, modelName, readImageDataUrl, saliencyOptions, viewOf } from './panelData';
 
@@ -28,6 +30,8 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
   private basics: { key: string; info: ModelInfoResult; predictions: ClassScore[] } | undefined;
   /** The image the webview was last initialised with (a new image resets a class target to the top class). */
   private shownImage: string | undefined;
+  /** The file name (without extension) each result was last exported under: its PNG and JSON go side by side. */
+  private readonly exportStems = new WeakMap<SaliencyResult, string>();
 
   constructor(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) {
     super(panel, services, state, onClosed);
@@ -161,23 +165,28 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     }
   }
 
-  /** Writes `<workspace>/convscope-exports/<image>-<method>.png|.json` and tells the webview and the user. */
+  /**
+   * Writes `<workspace>/convscope-exports/<image>-<method>[-N].png|.json` and tells the webview and the
+   * user. An earlier export is never replaced: a new one gets the next free number.
+   */
   private async export(format: 'png' | 'json', method: SaliencyMethodName, overlayPng: string | undefined, opacity: number | undefined): Promise<void> {
     const run = this.run;
     const result = run?.results.get(method);
     try {
       if (!run || !result) throw new Error(`Nothing to export: run ${method} first.`);
       const imageUri = vscode.Uri.file(run.image);
-      const folder = vscode.workspace.getWorkspaceFolder(imageUri) ?? vscode.workspace.workspaceFolders?.[0];
+      // On disk (not a virtual folder): only the file system can create a file exclusively.
+      const folder = vscode.workspace.getWorkspaceFolder(imageUri) ?? vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file');
       if (!folder) throw new Error('Open a folder first: exports go to its convscope-exports folder.');
-      const dir = vscode.Uri.joinPath(folder.uri, exportFolderName);
-      await vscode.workspace.fs.createDirectory(dir);
-      const file = vscode.Uri.joinPath(dir, `${exportBaseName(run.image, method)}.${format}`);
+      const dir = path.join(folder.uri.fsPath, exportFolderName);
+      await mkdir(dir, { recursive: true });
       const bytes =
         format === 'png'
           ? Buffer.from(overlayPng && looksLikePng(overlayPng) ? overlayPng : result.overlayPng, 'base64')
           : Buffer.from(`${JSON.stringify(exportJson(this.state.model, run.image, result, { colormap: run.colormap, opacity: opacity ?? run.opacity }))}\n`);
-      await vscode.workspace.fs.writeFile(file, bytes);
+      const written = await writeExportExclusive(dir, exportBaseName(run.image, method), format, bytes, this.exportStems.get(result));
+      this.exportStems.set(result, written.stem);
+      const file = vscode.Uri.file(written.file);
       this.post({ type: 'exported', format, path: file.fsPath });
       const shown = path.relative(folder.uri.fsPath, file.fsPath);
       void vscode.window.showInformationMessage(`ConvScope: exported ${shown}`, 'Open').then((choice) => {
