@@ -4,23 +4,17 @@
 // inputs (ENGINE.md), but right, where the alternative is no gradient at all — every fused
 // Conv2D gradient computes its filter gradient too.
 import * as tf from '../tf';
-
-interface RawBackend {
-  write(values: tf.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId;
-  readSync(dataId: tf.DataId): tf.BackendValues;
-  disposeData(dataId: tf.DataId, force?: boolean): boolean;
-  makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.BackendValues): tf.TensorInfo;
-}
+import { rawBackend, type RawBackend } from './rawBackend';
 
 export function cpuBridgeConfig(kernelName: string): tf.KernelConfig {
   return {
     kernelName,
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const wasm = backend as unknown as RawBackend;
-      const cpu = tf.findBackend('cpu') as unknown as RawBackend | null;
+      const wasm = backend as unknown as Required<RawBackend>;
+      const cpu = rawBackend('cpu');
       const kernel = tf.getKernel(kernelName, 'cpu');
-      if (!cpu || !kernel) throw new Error(`${kernelName}: no cpu kernel to fall back on`);
+      if (!kernel) throw new Error(`${kernelName}: no cpu kernel to fall back on`);
       const copies: tf.NamedTensorInfoMap = {};
       for (const [name, t] of Object.entries(inputs)) {
         if (t) copies[name] = { ...t, dataId: cpu.write(wasm.readSync(t.dataId), t.shape, t.dtype) };

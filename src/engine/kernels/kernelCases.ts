@@ -2,6 +2,7 @@
 // backend (and, larger, by the heap-growth tests). A case is plain data: shapes, attributes and
 // seeded inputs, run straight on a backend object so it touches no engine state.
 import * as tf from '../tf';
+import { rawBackend } from './rawBackend';
 
 interface InputSpec {
   shape: number[];
@@ -59,19 +60,12 @@ export function caseValues(spec: InputSpec, seed: number): Float32Array | Int32A
   });
 }
 
-interface RawBackend {
-  write(values: tf.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId;
-  readSync(dataId: tf.DataId): tf.BackendValues;
-  disposeData(dataId: tf.DataId, force?: boolean): boolean;
-}
-
 /**
  * Runs the kernel registered for `backendName` on the case's inputs, straight on the backend
  * object (no tensors, no backend switch), and returns a copy of the output. Frees what it made.
  */
 export function runKernelCase(backendName: 'wasm' | 'cpu', c: KernelCase): Float32Array {
-  const backend = tf.findBackend(backendName) as unknown as RawBackend | null;
-  if (!backend) throw new Error(`backend '${backendName}' is not available`);
+  const backend = rawBackend(backendName);
   const kernel = tf.getKernel(c.kernel, backendName);
   if (!kernel) throw new Error(`${c.kernel} is not registered for ${backendName}`);
   const inputs: tf.NamedTensorInfoMap = {};
