@@ -9,7 +9,6 @@ import type { LoadedModel } from '../model/loadedModel';
  * a SmoothGrad run must not find its weights disposed because the user opened other models.
  */
 interface Entry {
-  readonly key: string;
   readonly stamp: string;
   readonly model: Promise<LoadedModel>;
   /** The model once loaded, so that releasing it frees its tensors synchronously. */
@@ -76,7 +75,7 @@ export class ModelCache {
       return hit;
     }
     if (hit) this.retire(key);
-    const entry: Entry = { key, stamp, model: this.load(key), users: 1, retired: false, disposed: false };
+    const entry: Entry = { stamp, model: this.load(key), users: 1, retired: false, disposed: false };
     this.entries.set(key, entry);
     entry.model.then(
       (m) => (entry.loaded = m),
