@@ -18,14 +18,9 @@ export interface ConfigOverrides {
 /** Loads a TF.js layers or graph model from its model.json, with its sidecar config. */
 export async function loadModel(modelJsonPath: string, overrides: ConfigOverrides = {}): Promise<LoadedModel> {
   const file = path.resolve(modelJsonPath);
-  const artifacts = readModelArtifacts(file);
+  const { artifacts, kind } = readModelArtifacts(file);
   const config = mergeConfig(readModelConfig(file), overrides);
-  const topology = artifacts.modelTopology as Record<string, unknown>;
-  const isGraph = artifacts.format === 'graph-model' || Array.isArray(topology.node);
-  if (!isGraph && typeof ((topology.model_config ?? topology) as Record<string, unknown>).class_name !== 'string') {
-    throw new UserError(`${file}: "modelTopology" is neither a layers model (no "class_name") nor a graph model (no "node" list)`);
-  }
-  const model = await (isGraph ? loadGraph(file, artifacts, config) : loadLayers(file, artifacts, config));
+  const model = await (kind === 'graph' ? loadGraph(file, artifacts, config) : loadLayers(file, artifacts, config));
   try {
     checkPreprocessing(model);
   } catch (e) {
