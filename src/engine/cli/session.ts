@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { initBackend, type BackendInfo, type BackendPreference } from '../backend';
 import { UserError } from '../errors';
 import { loadInputImage, type InputImage } from '../image/loadInputImage';
+import { parseJsonText } from '../model/jsonText';
 import { loadModel, type ConfigOverrides } from '../model/loadModel';
 import type { LoadedModel } from '../model/loadedModel';
 import { choiceFlag, listFlag, requireFlag, type Flags } from './args';
@@ -47,12 +48,17 @@ function overridesFrom(flags: Flags): ConfigOverrides {
 function readLabels(file: string): string[] {
   let text: string;
   try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) throw new UserError(`${file}: is a folder, not a labels file`);
+    if (!stat.isFile()) throw new UserError(`${file}: not a regular file, not a labels file`);
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`${file}: labels file not found`);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`${file}: ${code === 'ENOENT' ? 'labels file not found' : `cannot read the labels file (${code ?? 'error'})`}`);
   }
   if (text.trim().startsWith('[')) {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = parseJsonText(text, file);
     if (!Array.isArray(parsed) || !parsed.every((l) => typeof l === 'string')) throw new UserError(`${file}: expected a JSON array of strings`);
     return parsed;
   }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { parseJsonText } from './jsonText';
 
 /**
  * How pixels become model inputs. Pixels (0..255) map linearly onto `inputRange`, then
@@ -39,13 +40,8 @@ export function sidecarPath(modelJsonPath: string): string {
 export function readModelConfig(modelJsonPath: string): ModelConfig {
   const file = sidecarPath(modelJsonPath);
   if (!existsSync(file)) return { preprocessing: { ...defaultPreprocessing } };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new UserError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return parseModelConfig(raw, file);
+  if (!statSync(file).isFile()) throw new UserError(`${file}: not a regular file`);
+  return parseModelConfig(parseJsonText(readFileSync(file, 'utf8'), file), file);
 }
 
 export function parseModelConfig(raw: unknown, file: string): ModelConfig {
