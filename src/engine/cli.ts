@@ -43,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     const output = await run({ session, flags, signal: abort.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
     process.stdout.write(output.text + '\n');
-    if (flags.json) writeJson(flags.json, output.json);
+    const warnings = output.warnings ?? [];
+    for (const w of warnings) process.stderr.write(`convscope: warning: ${w}\n`);
+    if (flags.json) writeJson(flags.json, { ...output.json, warnings });
     if (flags.out && output.png) writePng(flags.out, output.png);
     return 0;
   } finally {

@@ -207,6 +207,9 @@ export interface SaliencyResult {
   /** The raw map [H, W] for export. */
   map: { shape: number[]; data: number[] };
   details: Record<string, number | number[] | string>;
+  /** What the user should know about this result, one sentence each (e.g. integrated gradients
+   *  that miss completeness by more than 5 %); empty when nothing. Shown as text, never as HTML. */
+  warnings: string[];
   elapsedMs: number;
   backend: string;
 }

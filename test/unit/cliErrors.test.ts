@@ -174,6 +174,11 @@ describe.concurrent('bad input: exit 2 and one line on stderr naming the file an
     expect(existsSync(at('p.png'))).toBe(false);
   });
 
+  it('step and sample counts past 4096 are refused before any work (they ran for minutes, unbounded)', async () => {
+    for (const steps of ['1e5', '1e9', '4097']) expectBadInput(await run('saliency', '--model', model, '--image', image, '--method', 'integrated-gradients', '--steps', steps), /--steps must be an integer in \[1, 4096\]/, `got '${steps}'`);
+    expectBadInput(await run('saliency', '--model', model, '--image', image, '--method', 'smoothgrad', '--samples', '1e9'), /--samples must be an integer in \[1, 4096\]; got '1e9'/);
+  });
+
   it('guided backprop on a graph model', async () => {
     expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'guided'), graphModel, /guided backprop and deconvnet need a layers model/);
   });
@@ -250,6 +255,22 @@ describe.concurrent('good input: exit 0 and the --json the contract describes', 
     const j = readJson(at('predict-graph.json'), r);
     expect(j.logits.shape).toEqual([5]);
     expect((j.probabilities.data as number[]).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  });
+
+  it('integrated gradients that miss completeness by more than 5 % warn on stderr and in --json, exit 0', async () => {
+    const r = await run('saliency', '--model', model, '--image', image, '--method', 'integrated-gradients', '--steps', '2', '--target', '0', '--json', at('ig2.json'));
+    const j = readJson(at('ig2.json'), r);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toEqual([expect.stringMatching(/^convscope: warning: integrated gradients: attributions are incomplete: .* % of f\(x\) − f\(baseline\)/)]);
+    expect(j.warnings).toEqual([lines[0]!.replace('convscope: warning: ', '')]);
+    const fine = await run('saliency', '--model', model, '--image', image, '--method', 'integrated-gradients', '--steps', '50', '--target', '0', '--json', at('ig50.json'));
+    expect(fine.stderr).toBe('');
+    expect(readJson(at('ig50.json'), fine).warnings).toEqual([]);
+  });
+
+  it('every --json result has warnings, empty when none', async () => {
+    const r = await run('predict', '--model', model, '--image', image, '--json', at('predict-warnings.json'));
+    expect(readJson(at('predict-warnings.json'), r).warnings).toEqual([]);
   });
 
   it('predict reads a JPEG too', async () => {

@@ -8,6 +8,7 @@ import { smoothGrad } from '../../src/engine/methods/smoothGrad';
 import { integratedGradients } from '../../src/engine/methods/integratedGradients';
 import { occlusion, planOcclusion, windowStarts } from '../../src/engine/methods/occlusion';
 import { quadrature } from '../../src/engine/methods/quadrature';
+import { maxIntegrationSteps } from '../../src/engine/methods/limits';
 import { CancelledError, type Progress } from '../../src/engine/methods/types';
 import { readReference, referenceFile, relL2 } from './support/reference';
 import { saveToTempDir, seedWeights, seededValues } from './support/tinyModels';
@@ -85,6 +86,22 @@ describe('integrated gradients', () => {
       expect(relL2(q.alphas, ref[rule].alphas)).toBeLessThan(1e-7);
       expect(relL2(q.weights, ref[rule].step_weights)).toBeLessThan(1e-7);
     }
+  });
+
+  it('Gauss–Legendre at the step bound: fast, exact for polynomials of degree < 2n, nodes ascending in (0, 1)', () => {
+    const t0 = performance.now();
+    const q = quadrature('gausslegendre', maxIntegrationSteps);
+    const ms = performance.now() - t0;
+    console.log(`Gauss–Legendre nodes and weights for ${maxIntegrationSteps} steps: ${ms.toFixed(1)} ms`);
+    // The old Newton loop took minutes at 1e5 steps; this must stay far below a cancel's budget.
+    expect(ms).toBeLessThan(250);
+    expect(q.alphas.every((a, i) => a > 0 && a < 1 && (i === 0 || a > q.alphas[i - 1]!))).toBe(true);
+    const integrate = (f: (a: number) => number) => q.alphas.reduce((s, a, i) => s + q.weights[i]! * f(a), 0);
+    expect(integrate(() => 1)).toBeCloseTo(1, 12);
+    expect(integrate((a) => a ** 9)).toBeCloseTo(0.1, 12);
+    expect(integrate((a) => Math.cos(40 * a))).toBeCloseTo(Math.sin(40) / 40, 12);
+    for (const n of [1, 2, 3, 7]) expect(quadrature('gausslegendre', n).weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 14);
+    expect(quadrature('gausslegendre', 1).alphas).toEqual([0.5]);
   });
 
   it('is complete: attributions add up to f(x) − f(baseline), and batching does not change them', async () => {

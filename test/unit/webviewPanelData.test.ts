@@ -57,9 +57,9 @@ describe('images and exports', () => {
   });
 
   it('exports the target, the raw map and the numbers', () => {
-    const result: SaliencyResult = { method: 'occlusion', target: { kind: 'class', index: 3, label: 'cat' }, overlayPng: 'x', heatmapPng: 'y', signedMap: true, map: { shape: [2, 2], data: [0, 1, -1, 0.5] }, details: { windows: 4 }, elapsedMs: 12, backend: 'wasm' };
+    const result: SaliencyResult = { method: 'occlusion', target: { kind: 'class', index: 3, label: 'cat' }, overlayPng: 'x', heatmapPng: 'y', signedMap: true, map: { shape: [2, 2], data: [0, 1, -1, 0.5] }, details: { windows: 4 }, warnings: ['w'], elapsedMs: 12, backend: 'wasm' };
     const json = exportJson('/m/model.json', '/w/cat.png', result, { colormap: 'auto', opacity: 0.4 });
-    expect(json).toEqual({ model: '/m/model.json', image: '/w/cat.png', method: 'occlusion', target: { kind: 'class', index: 3, label: 'cat' }, map: { shape: [2, 2], data: [0, 1, -1, 0.5] }, signedMap: true, details: { windows: 4 }, elapsedMs: 12, backend: 'wasm', colormap: 'auto', opacity: 0.4 });
+    expect(json).toEqual({ model: '/m/model.json', image: '/w/cat.png', method: 'occlusion', target: { kind: 'class', index: 3, label: 'cat' }, map: { shape: [2, 2], data: [0, 1, -1, 0.5] }, signedMap: true, details: { windows: 4 }, warnings: ['w'], elapsedMs: 12, backend: 'wasm', colormap: 'auto', opacity: 0.4 });
     expect(JSON.parse(JSON.stringify(json)).map.data).toHaveLength(4);
   });
 

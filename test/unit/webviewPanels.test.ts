@@ -129,6 +129,7 @@ const saliencyResult = (p: Record<string, unknown>): SaliencyResult => ({
   signedMap: false,
   map: { shape: [2, 2], data: [0, 0.5, 1, 0.25] },
   details: { passes: 1 },
+  warnings: [],
   elapsedMs: 5,
   backend: 'cpu',
 });

@@ -11,6 +11,7 @@ import { filters } from '../methods/filters';
 import { gram } from '../methods/gram';
 import { planOcclusion } from '../methods/occlusion';
 import { predict } from '../methods/predict';
+import { maxIntegrationSteps, maxSmoothGradSamples } from '../methods/limits';
 import { integrationRules } from '../methods/quadrature';
 import { saliencyMethodNames, saliencyMethods } from '../methods/saliencyMethods';
 import type { ProgressFn, Target, TargetSpec } from '../methods/types';
@@ -23,6 +24,8 @@ export interface CommandOutput {
   text: string;
   json: Record<string, unknown>;
   png?: RawImage;
+  /** Printed on stderr and written to --json as `warnings` (empty when none). */
+  warnings?: string[];
 }
 
 export interface CommandContext {
@@ -115,7 +118,7 @@ const saliencyCommand: Command = async (ctx) => {
     const details = Object.entries(r.details).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.length}]` : typeof v === 'number' ? +v.toPrecision(6) : v}`).join(' ');
     const text = [`${method} on ${img.file}`, `target   ${describeTarget(r.target, model.config.labels)}`, `map      ${formatShape(r.map.shape)} ${summarize(r.map.data)}`, `details  ${details}`].join('\n');
     const png = saliencyOverlay(img.image, r, { colormap: colormapFlag(flags), opacity: numberFlag(flags, 'opacity', { min: 0, max: 1 }) });
-    return { text, json: { ...header(ctx), image: img.file, method, target: r.target, attribution: r.attribution, map: r.map, signedMap: r.signedMap, details: r.details, ...r.extra }, png };
+    return { text, json: { ...header(ctx), image: img.file, method, target: r.target, attribution: r.attribution, map: r.map, signedMap: r.signedMap, details: r.details, ...r.extra }, png, warnings: r.warnings ?? [] };
   } finally {
     img.input.dispose();
   }
@@ -135,9 +138,9 @@ function saliencyOptions(method: string, flags: Flags): Record<string, unknown> 
     case 'gradcam':
       return { ...common, layer: channel === undefined ? (flags['cam-layer'] ?? flags.layer) : flags['cam-layer'] };
     case 'smoothgrad':
-      return { ...common, base: choiceFlag(flags, 'base', ['vanilla', 'guided', 'deconvnet'] as const), samples: numberFlag(flags, 'samples', { integer: true, min: 1 }), sigma: numberFlag(flags, 'sigma', { min: 0 }), seed: numberFlag(flags, 'seed', { integer: true }) };
+      return { ...common, base: choiceFlag(flags, 'base', ['vanilla', 'guided', 'deconvnet'] as const), samples: numberFlag(flags, 'samples', { integer: true, min: 1, max: maxSmoothGradSamples }), sigma: numberFlag(flags, 'sigma', { min: 0 }), seed: numberFlag(flags, 'seed', { integer: true }) };
     case 'integrated-gradients':
-      return { ...common, steps: numberFlag(flags, 'steps', { integer: true, min: 1 }), rule: choiceFlag(flags, 'ig-rule', integrationRules), baseline: numberFlag(flags, 'baseline') };
+      return { ...common, steps: numberFlag(flags, 'steps', { integer: true, min: 1, max: maxIntegrationSteps }), rule: choiceFlag(flags, 'ig-rule', integrationRules), baseline: numberFlag(flags, 'baseline') };
     default:
       return common;
   }

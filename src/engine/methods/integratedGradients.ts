@@ -1,10 +1,12 @@
 import * as tf from '../tf';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import { checkCompleteness } from './completeness';
 import { inputGradient } from './inputGradient';
+import { checkCount, maxIntegrationSteps } from './limits';
 import { sumOverChannels } from './maps';
 import { quadrature, type IntegrationRule } from './quadrature';
 import { objective, resolveTarget } from './target';
-import { toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
+import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
 export interface IntegratedGradientsOptions {
   target?: TargetSpec;
@@ -18,11 +20,14 @@ export interface IntegratedGradientsOptions {
 /**
  * Integrated gradients (Sundararajan et al.), as Captum computes it:
  * IG = (x − b) · Σ_k w_k ∇f(b + α_k (x − b)), with Captum's quadrature rules (default Gauss–Legendre).
+ * The result warns when the attributions miss f(x) − f(baseline) by more than 5 % (completeness).
  */
 export const integratedGradients: Method<IntegratedGradientsOptions, AttributionResult> = async (model, input, options, progress, signal) => {
   const { steps = 50, rule = 'gausslegendre', baseline = 0 } = options;
-  const target = resolveTarget(model, input, options.target);
+  checkCount('integrated gradients steps', steps, maxIntegrationSteps);
   const { alphas, weights } = quadrature(rule, steps);
+  await checkpoint(signal);
+  const target = resolveTarget(model, input, options.target);
   const maxBatch = batchSizeFor(model, steps, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
   const base = tf.fill(input.shape, baseline) as tf.Tensor4D;
   const diff = tf.sub(input, base) as tf.Tensor4D;
@@ -39,24 +44,43 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
       weighted.dispose();
       weighted = next;
     });
-    const [attribution, map, fx, fb] = tf.tidy(() => {
+    // Two more forward passes for completeness, each after a chance to see a cancel.
+    const scoreOf = async (x: tf.Tensor4D) => {
+      await checkpoint(signal);
+      return tf.tidy(() => objective(model, x, target).dataSync()[0]!);
+    };
+    const fX = await scoreOf(input);
+    const fBase = await scoreOf(base);
+    const [attribution, map] = tf.tidy(() => {
       const attr = tf.mul(diff, weighted) as tf.Tensor4D;
-      return [tf.squeeze(attr, [0]), tf.squeeze(sumOverChannels(attr), [0]), objective(model, input, target), objective(model, base, target)];
+      return [tf.squeeze(attr, [0]), tf.squeeze(sumOverChannels(attr), [0])];
     });
     try {
       const attributionND = await toArrayND(attribution);
       const total = attributionND.data.reduce((s, v) => s + v, 0);
-      const [fX, fBase] = [(await fx.data())[0]!, (await fb.data())[0]!];
+      const completeness = checkCompleteness(total, fX, fBase, steps);
       return {
         method: 'integrated-gradients',
         target,
         attribution: attributionND,
         map: await toArrayND(map),
         signedMap: true,
-        details: { steps, rule, baseline, batchSize, backwardPasses: steps, sumAttribution: total, fX, fBaseline: fBase, convergenceDelta: total - (fX - fBase) },
+        details: {
+          steps,
+          rule,
+          baseline,
+          batchSize,
+          backwardPasses: steps,
+          sumAttribution: total,
+          fX,
+          fBaseline: fBase,
+          convergenceDelta: completeness.delta,
+          ...(completeness.relative === undefined ? {} : { relativeDelta: completeness.relative }),
+        },
+        warnings: completeness.warning ? [completeness.warning] : [],
       };
     } finally {
-      tf.dispose([attribution, map, fx, fb]);
+      tf.dispose([attribution, map]);
     }
   } finally {
     tf.dispose([base, diff, weighted]);

@@ -2,10 +2,11 @@ import * as tf from '../tf';
 import type { ReluRule } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
 import { inputGradient } from './inputGradient';
+import { checkCount, maxSmoothGradSamples } from './limits';
 import { maxAbsOverChannels } from './maps';
 import { gaussianNoise } from './seededNoise';
 import { resolveTarget } from './target';
-import { toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
+import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
 export interface SmoothGradOptions {
   target?: TargetSpec;
@@ -20,9 +21,14 @@ export interface SmoothGradOptions {
 
 const ruleOf: Record<NonNullable<SmoothGradOptions['base']>, ReluRule> = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' };
 
-/** SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. */
+/**
+ * SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. The
+ * noisy copies are made batch by batch (never all at once), so memory stays within the budget.
+ */
 export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal) => {
   const { base = 'vanilla', samples = 25, sigma = 0.15, seed = 0 } = options;
+  checkCount('smoothgrad samples', samples, maxSmoothGradSamples);
+  await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
   const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
   const stdev = sigma * (max - min);
@@ -51,6 +57,7 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
         map: await toArrayND(map),
         signedMap: false,
         details: { base, samples, sigma, stdev, seed, batchSize, backwardPasses: samples },
+        warnings: [],
       };
     } finally {
       tf.dispose([attribution, map]);

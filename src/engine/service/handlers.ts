@@ -9,10 +9,11 @@ import { renderFilterGrid, renderFilterTiles } from '../image/renderFilters';
 import { saliencyHeatmap, saliencyOverlay } from '../image/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
+import { checkCount, maxIntegrationSteps, maxSmoothGradSamples } from '../methods/limits';
 import { planOcclusion } from '../methods/occlusion';
 import { predict } from '../methods/predict';
 import { saliencyMethods } from '../methods/saliencyMethods';
-import type { ProgressFn } from '../methods/types';
+import { checkpoint, type ProgressFn } from '../methods/types';
 import type { ModelCache } from './modelCache';
 
 /** What every handler gets besides its params: cancellation and a progress sink. */
@@ -77,7 +78,8 @@ export function createHandlers(models: ModelCache) {
       });
     },
 
-    saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
+    async saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
+      checkSampleCounts(p.options);
       return models.use(p.model, (m) => {
         const o = p.options ?? {};
         switch (p.method) {
@@ -95,14 +97,18 @@ export function createHandlers(models: ModelCache) {
       });
     },
 
-    saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
+    async saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
+      checkSampleCounts(p.options);
       return models.use(p.model, async (m) => {
+        // Loading a large model takes seconds: a cancel sent meanwhile is honoured here.
+        await checkpoint(ctx.signal);
         const img = loadInputImage(m, p.image);
         const t0 = Date.now();
         try {
           const run = saliencyMethods[p.method];
           if (!run) throw new Error(`unknown saliency method '${p.method}'`);
           const r = await run(m, img.input, { ...p.options, target: p.target }, ctx.progress, ctx.signal);
+          await checkpoint(ctx.signal);
           const render = { colormap: p.colormap, opacity: p.opacity };
           return {
             method: p.method,
@@ -112,6 +118,7 @@ export function createHandlers(models: ModelCache) {
             signedMap: r.signedMap,
             map: { shape: r.map.shape, data: Array.from(r.map.data) },
             details: r.details,
+            warnings: r.warnings ?? [],
             elapsedMs: Date.now() - t0,
             backend: backendInfo().name,
           };
@@ -124,6 +131,12 @@ export function createHandlers(models: ModelCache) {
 }
 
 export type EngineHandlers = ReturnType<typeof createHandlers>;
+
+/** Refuses step and sample counts that would run for days (a typed user error, before any work). */
+function checkSampleCounts(options: P.SaliencyOptions | undefined): void {
+  checkCount('integrated gradients steps', options?.steps, maxIntegrationSteps);
+  checkCount('smoothgrad samples', options?.samples, maxSmoothGradSamples);
+}
 
 function channelMaps(shape: number[], data: Float32Array): P.ChannelActivation[] {
   const C = shape[shape.length - 1]!;

@@ -39,11 +39,14 @@ export function resultCard(r: SaliencyResult, baseUrl: string | undefined, onExp
     h('dt', { text: 'backend' }),
     h('dd', { text: r.backend }),
   );
+  // Text nodes only: a warning may quote numbers or names, never markup.
+  const warnings = (r.warnings ?? []).map((w) => h('p', { class: 'card-warning', text: w, attrs: { role: 'note' } }));
   return h(
     'article',
     { class: 'result-card', attrs: { 'data-method': r.method } },
     head(r.method, h('span', { class: 'elapsed', text: formatMs(r.elapsedMs) })),
     stack,
+    ...warnings,
     details,
     h('div', { class: 'card-actions' }, button('Export PNG', () => onExport('png'), { appearance: 'secondary', class: 'export-png' }), button('Export JSON', () => onExport('json'), { appearance: 'secondary', class: 'export-json' })),
   );
