@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { UserError } from '../errors';
 import { BmpUnsupportedError, decodeBmp } from './decodeBmp';
-import { decodeJpeg } from './decodeJpeg';
+import { decodeJpeg, JpegTooLargeError } from './decodeJpeg';
 import { decodePng } from './decodePng';
 import { FORMAT_LABEL, readImageSize, sniffFormat } from './imageHeader';
 import type { RawImage } from './rawImage';
@@ -44,7 +44,7 @@ export function decodeImageBuffer(buf: Buffer, name: string, opts: DecodeOptions
     return decodeBmp(buf);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    if (e instanceof BmpUnsupportedError) throw new UserError(`${name}: ${e.message}`);
+    if (e instanceof BmpUnsupportedError || e instanceof JpegTooLargeError) throw new UserError(`${name}: ${e.message}`);
     // Decoder messages can span lines; keep ours to one.
     const detail = String((e as Error)?.message ?? e).split('\n')[0];
     if (/maxMemoryUsageInMB|maxResolutionInMP/.test(detail)) throw new UserError(`${name}: too large to decode (${detail})`);

@@ -1,12 +1,34 @@
 import { decode } from 'jpeg-js';
+import { jpegDecoderBytes, minJpegBytes, readJpegFrame } from './jpegHeader';
 import type { RawImage } from './rawImage';
 
 /**
- * JPEG → RGB with jpeg-js (grey and CMYK are converted by jpeg-js). Its own resolution and memory
- * caps are set from our pixel limit, so a header that lies about its size cannot exhaust memory.
- * EXIF orientation is not applied: the pixels are used as stored.
+ * What jpeg-js may allocate by its own count. Its real heap use is about 1.7 times that, so a
+ * decode stays near 300 MB, whatever the file claims; this admits a 12-megapixel 4:2:0 photo
+ * (phone cameras) or about 8.5 megapixels at 4:4:4.
+ */
+export const JPEG_DECODER_BUDGET_BYTES = 180 * 2 ** 20;
+
+/** A JPEG that is well-formed but needs more memory than the decoder is allowed. */
+export class JpegTooLargeError extends Error {}
+
+/**
+ * JPEG → RGB with jpeg-js (grey and CMYK are converted by jpeg-js). Before decoding, the size
+ * the frame header claims is checked against the file's length and the memory it implies, and jpeg-js' own caps stay set as a second line, so a header
+ * that lies about its size cannot exhaust memory. EXIF orientation is not applied: the pixels
+ * are used as stored.
  */
 export function decodeJpeg(buf: Buffer, maxPixels: number): RawImage {
+  const frame = readJpegFrame(buf, (what) => {
+    throw new Error(what);
+  });
+  const least = minJpegBytes(frame);
+  if (buf.length < least) throw new Error(`the header claims ${frame.width}x${frame.height} pixels, which take at least ${least} bytes, but the file has ${buf.length}; it is truncated or its header is wrong`);
+  const need = jpegDecoderBytes(frame);
+  if (need > JPEG_DECODER_BUDGET_BYTES) {
+    const mb = (n: number) => Math.ceil(n / 2 ** 20);
+    throw new JpegTooLargeError(`a ${frame.width}x${frame.height} JPEG needs about ${mb(need)} MB to decode, above the decoder's budget of ${mb(JPEG_DECODER_BUDGET_BYTES)} MB; scale it down (for example to 3000x2000)`);
+  }
   let img: ReturnType<typeof decodeWithLimits>;
   try {
     img = decodeWithLimits(buf, maxPixels);
@@ -24,8 +46,7 @@ function decodeWithLimits(buf: Buffer, maxPixels: number): { width: number; heig
     useTArray: true,
     formatAsRGBA: false,
     maxResolutionInMP: maxPixels / 1e6,
-    // jpeg-js holds per-component planes plus the output; ~16 bytes a pixel is ample headroom.
-    maxMemoryUsageInMB: Math.max(64, Math.ceil((maxPixels * 16) / 2 ** 20)),
+    maxMemoryUsageInMB: JPEG_DECODER_BUDGET_BYTES / 2 ** 20,
   });
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { readJpegFrame, unsupportedJpeg } from './jpegHeader';
 
 export type ImageFormat = 'png' | 'jpeg' | 'bmp';
 
@@ -43,7 +44,7 @@ export function readImageSize(buf: Buffer, format: ImageFormat, name: string): {
   } else if (format === 'bmp') {
     size = bmpSize(buf, corrupt);
   } else {
-    size = jpegSize(buf, corrupt);
+    size = jpegSize(buf, name, corrupt);
   }
   if (size.width < 1 || size.height < 1) corrupt(`header gives size ${size.width}x${size.height}`);
   return size;
@@ -60,28 +61,10 @@ function bmpSize(buf: Buffer, corrupt: (w: string) => never): { width: number; h
   return { width: buf.readInt32LE(18), height: Math.abs(buf.readInt32LE(22)) };
 }
 
-/** Walks the marker segments up to the first start-of-frame (SOFn) and reads its size fields. */
-function jpegSize(buf: Buffer, corrupt: (w: string) => never): { width: number; height: number } {
-  let i = 2;
-  while (i + 3 < buf.length) {
-    if (buf[i] !== 0xff) corrupt(`expected a marker at byte ${i}`);
-    const marker = buf[i + 1]!;
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    // Markers without a length field: TEM and RST0..7.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += 2;
-      continue;
-    }
-    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC) which share the range.
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (i + 9 > buf.length) break;
-      return { width: buf.readUInt16BE(i + 7), height: buf.readUInt16BE(i + 5) };
-    }
-    if (marker === 0xda || marker === 0xd9) corrupt('no frame header before the image data');
-    i += 2 + buf.readUInt16BE(i + 2);
-  }
-  return corrupt('no frame header found; the file is truncated');
+/** Size from the frame header; refuses variants jpeg-js cannot decode. */
+function jpegSize(buf: Buffer, name: string, corrupt: (w: string) => never): { width: number; height: number } {
+  const frame = readJpegFrame(buf, corrupt);
+  const unsupported = unsupportedJpeg(frame);
+  if (unsupported) throw new UserError(`${name}: ${unsupported}`);
+  return frame;
 }
