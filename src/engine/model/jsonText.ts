@@ -74,9 +74,15 @@ export function jsonErrorOffset(text: string): number {
       i++;
     } else {
       const end = Math.max(match(STRING), match(NUMBER), match(LITERAL));
-      if (end < 0) return match(OPEN_STRING) < 0 ? i : text.length;
+      if (end < 0) return match(OPEN_STRING) >= 0 || endsInsideLiteral(text, i) ? text.length : i;
       i = end;
       expect = 'after';
     }
   }
+}
+
+/** `tru`, `nul`, `-` and the like at the very end: a value cut short, not a wrong one. */
+function endsInsideLiteral(text: string, i: number): boolean {
+  const rest = text.slice(i);
+  return rest.length < 5 && (rest === '-' || ['true', 'false', 'null'].some((l) => l.startsWith(rest)));
 }
