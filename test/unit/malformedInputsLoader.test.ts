@@ -8,6 +8,8 @@ import { UserError } from '../../src/engine/errors';
 import { loadModel } from '../../src/engine/model/loadModel';
 import { jsonErrorOffset, parseJsonText } from '../../src/engine/model/jsonText';
 import { jpegDecoderBytes, minJpegBytes, readJpegFrame } from '../../src/engine/image/jpegHeader';
+import { stringWeightBytes } from '../../src/engine/model/weightValues';
+import { writeTinyGraphModel } from '../fixtures/tinyGraphModel';
 import { writeMalformedModels } from '../fixtures/malformed/malformedModels';
 import { maxAbs, referenceFile } from './support/reference';
 import { useWasm } from './support/backend';
@@ -87,6 +89,26 @@ describe('quantized weights of the right size load unshifted', () => {
     quantized.dispose();
     original.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('good files the new checks must keep accepting', () => {
+  it('a graph model without "versions" loads (tfjs would otherwise read versions.producer of undefined)', async () => {
+    const g = writeTinyGraphModel(path.join(tmp, 'no-versions'));
+    const json = JSON.parse(readFileSync(g.file, 'utf8'));
+    delete json.modelTopology.versions;
+    writeFileSync(g.file, JSON.stringify(json));
+    const model = await loadModel(g.file);
+    expect(model.numClasses).toBe(g.classes);
+    model.dispose();
+  });
+
+  it('string weights are sized from their length prefixes', () => {
+    // Two strings, 'ab' and 'xyz', each after a little-endian uint32 length; then 3 spare bytes.
+    const data = new Uint8Array([2, 0, 0, 0, 97, 98, 3, 0, 0, 0, 120, 121, 122, 0, 0, 0]).buffer;
+    expect(stringWeightBytes(data, 0, 2, 13)).toBe(13);
+    expect(stringWeightBytes(data, 0, 2, 12)).toBeUndefined();
+    expect(stringWeightBytes(data, 6, 1, 13)).toBe(7);
   });
 });
 
