@@ -94,7 +94,7 @@ describe('integrated gradients', () => {
     const ms = performance.now() - t0;
     console.log(`Gauss–Legendre nodes and weights for ${maxIntegrationSteps} steps: ${ms.toFixed(1)} ms`);
     // The old Newton loop took minutes at 1e5 steps; this must stay far below a cancel's budget.
-    expect(ms).toBeLessThan(250);
+    expect(ms).toBeLessThan(500);
     expect(q.alphas.every((a, i) => a > 0 && a < 1 && (i === 0 || a > q.alphas[i - 1]!))).toBe(true);
     const integrate = (f: (a: number) => number) => q.alphas.reduce((s, a, i) => s + q.weights[i]! * f(a), 0);
     expect(integrate(() => 1)).toBeCloseTo(1, 12);

@@ -16,25 +16,33 @@ export function batchSizeFor(model: LoadedModel, total: number, budgetBytes = de
   return Math.max(1, Math.min(total, Math.floor(budgetBytes / perSample)));
 }
 
-/** How long one batch may run: a cancel is seen between batches, and must take effect within a second. */
-export const batchTargetMs = 400;
+/**
+ * How long one batch should run: a cancel is seen between batches (and inside backward passes),
+ * and must take effect within a second even when a loaded machine runs a batch 2–3× slower than
+ * the previous one predicted.
+ */
+export const batchTargetMs = 300;
 
 /**
  * Runs `work` over [0, total) in batches of at most `maxBatch` (the memory bound), reporting
  * progress and honouring cancellation between batches. Batches also stay short in time: the first
  * holds one sample and measures its cost, later ones hold as many as fit in `batchTargetMs`, so a
  * large network is cancelled promptly while a small one still runs in big batches. Results do not
- * depend on the batch size (samples are independent). Returns the largest batch used.
+ * depend on the batch size (samples are independent). `work` may be async (a backward pass that
+ * checks for a cancel itself: see interruptibleGrad). Returns the largest batch used.
  */
-export async function forEachBatch(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => void): Promise<number> {
+export async function forEachBatch(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => unknown): Promise<number> {
   let size = 1;
   let largest = 0;
+  // Cost of one sample: the last batch's, but falling at most by half per batch, so one fast batch
+  // (a quiet moment on a busy machine) does not size the next one past what a slow moment allows.
+  let perSample = 0;
   for (let start = 0; start < total; ) {
     await checkpoint(signal);
     const count = Math.min(size, maxBatch, total - start);
     const t0 = performance.now();
-    work(start, count);
-    const perSample = Math.max((performance.now() - t0) / count, 0.01);
+    await work(start, count);
+    perSample = Math.max((performance.now() - t0) / count, perSample / 2, 0.01);
     largest = Math.max(largest, count);
     start += count;
     progress({ fraction: start / total, message: `${what} ${start}/${total}` });

@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
+import { interruptibleGrad } from './interruptibleGrad';
 import { objective, resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
@@ -29,20 +30,29 @@ export function camMethod(name: string, camWeights: CamWeights): Method<CamOptio
     await checkpoint(signal);
     const layer = options.layer ?? defaultCamLayer(model);
     const target = resolveTarget(model, input, options.target);
+    // Three forward passes follow one another here; on a large network each takes about half a
+    // second, so a cancel is looked for between them (and during the backward pass).
+    await checkpoint(signal);
     const A = tf.tidy(() => model.forward(input, { capture: [layer] }).captured.get(layer)!) as tf.Tensor4D;
     if (A.rank !== 4) {
       A.dispose();
       throw new UserError(`${model.file}: layer '${layer}' has no spatial output (shape [${A.shape.join(', ')}]); CAM needs a conv-type layer`);
     }
+    let G: tf.Tensor4D;
+    try {
+      G = (await interruptibleGrad((a) => tf.sum(objective(model, input, target, { replace: { layer, value: a } })), A, signal)) as tf.Tensor4D;
+    } catch (e) {
+      A.dispose();
+      throw e;
+    }
     const [cam, camNoRelu, upsampled, weights] = tf.tidy(() => {
-      const G = tf.grad((a: tf.Tensor) => tf.sum(objective(model, input, target, { replace: { layer, value: a } })))(A) as tf.Tensor4D;
       const w = camWeights(A, G);
       const raw = tf.sum(tf.mul(A, tf.reshape(w, [1, 1, 1, -1])), 3) as tf.Tensor3D;
       const relu = tf.relu(raw);
       const up = tf.image.resizeBilinear(tf.expandDims(relu, 3) as tf.Tensor4D, [model.inputShape.height, model.inputShape.width], false, true);
       return [tf.squeeze(relu, [0]), tf.squeeze(raw, [0]), tf.squeeze(up, [0, 3]), tf.squeeze(w, [0])];
     });
-    A.dispose();
+    tf.dispose([A, G]);
     progress({ fraction: 1, message: `${name} at ${layer}: 1 backward pass` });
     try {
       return {

@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import type { ReluRule } from '../model/loadedModel';
-import { inputGradient } from './inputGradient';
+import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxAbsOverChannels } from './maps';
 import { resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
@@ -17,10 +17,10 @@ export function gradientSaliency(name: string, relu: ReluRule): Method<GradientO
   return async (model, input, options, progress, signal) => {
     await checkpoint(signal);
     const target = resolveTarget(model, input, options.target);
-    const [grad, map] = tf.tidy(() => {
-      const g = inputGradient(model, input, target, relu);
-      return [tf.squeeze(g, [0]), tf.squeeze(maxAbsOverChannels(g), [0])];
-    });
+    // One backward pass of a large network takes seconds: this one sees a cancel meanwhile.
+    const g = await interruptibleInputGradient(model, input, target, relu, signal);
+    const [grad, map] = tf.tidy(() => [tf.squeeze(g, [0]), tf.squeeze(maxAbsOverChannels(g), [0])]);
+    g.dispose();
     progress({ fraction: 1, message: `${name}: 1 backward pass` });
     try {
       return { method: name, target, attribution: await toArrayND(grad), map: await toArrayND(map), signedMap: false, details: { forwardPasses: 1, backwardPasses: 1 } };

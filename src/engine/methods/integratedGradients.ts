@@ -1,7 +1,7 @@
 import * as tf from '../tf';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
 import { checkCompleteness } from './completeness';
-import { inputGradient } from './inputGradient';
+import { interruptibleInputGradient } from './interruptibleGrad';
 import { checkCount, maxIntegrationSteps } from './limits';
 import { sumOverChannels } from './maps';
 import { quadrature, type IntegrationRule } from './quadrature';
@@ -33,15 +33,16 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
   const diff = tf.sub(input, base) as tf.Tensor4D;
   let weighted: tf.Tensor = tf.zerosLike(input);
   try {
-    const batchSize = await forEachBatch(steps, maxBatch, signal, progress, 'integrated gradients step', (start, count) => {
-      const next = tf.tidy(() => {
-        const a = tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]);
-        const w = tf.tensor(weights.slice(start, start + count), [count, 1, 1, 1]);
-        const path = tf.add(base, tf.mul(a, diff)) as tf.Tensor4D;
-        const grads = inputGradient(model, path, target);
-        return tf.add(weighted, tf.sum(tf.mul(grads, w), 0, true));
-      });
-      weighted.dispose();
+    const batchSize = await forEachBatch(steps, maxBatch, signal, progress, 'integrated gradients step', async (start, count) => {
+      const path = tf.tidy(() => tf.add(base, tf.mul(tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]), diff)) as tf.Tensor4D);
+      let grads: tf.Tensor4D;
+      try {
+        grads = await interruptibleInputGradient(model, path, target, 'standard', signal);
+      } finally {
+        path.dispose();
+      }
+      const next = tf.tidy(() => tf.add(weighted, tf.sum(tf.mul(grads, tf.tensor(weights.slice(start, start + count), [count, 1, 1, 1])), 0, true)));
+      tf.dispose([grads, weighted]);
       weighted = next;
     });
     // Two more forward passes for completeness, each after a chance to see a cancel.

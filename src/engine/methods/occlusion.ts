@@ -3,7 +3,7 @@ import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
 import { objective, resolveTarget } from './target';
-import { toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
+import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
 export interface OcclusionOptions {
   target?: TargetSpec;
@@ -59,7 +59,10 @@ export function planOcclusion(model: LoadedModel, options: OcclusionOptions): Oc
 export const occlusion: Method<OcclusionOptions, AttributionResult> = async (model, input, options, progress, signal) => {
   const { window = 8, baseline = 0, output = 'logit' } = options;
   const plan = planOcclusion(model, options);
+  await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
+  // resolveTarget may have run a forward pass: see a cancel before the next one.
+  await checkpoint(signal);
   const { height: H, width: W, channels: C } = model.inputShape;
   progress({ fraction: 0, message: `occlusion: ${plan.windows} windows in batches of up to ${plan.batchSize} (${plan.forwardPasses} forward passes)` });
   const fx = tf.tidy(() => objective(model, input, target, { output }).dataSync()[0]!);

@@ -1,7 +1,7 @@
 import * as tf from '../tf';
 import type { ReluRule } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
-import { inputGradient } from './inputGradient';
+import { interruptibleInputGradient } from './interruptibleGrad';
 import { checkCount, maxSmoothGradSamples } from './limits';
 import { maxAbsOverChannels } from './maps';
 import { gaussianNoise } from './seededNoise';
@@ -36,13 +36,16 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
   const maxBatch = batchSizeFor(model, samples, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
   let sum: tf.Tensor = tf.zerosLike(input);
   try {
-    const batchSize = await forEachBatch(samples, maxBatch, signal, progress, 'smoothgrad sample', (_start, count) => {
-      const next = tf.tidy(() => {
-        const noisy = tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)]));
-        const grads = inputGradient(model, noisy as tf.Tensor4D, target, ruleOf[base]);
-        return tf.add(sum, tf.sum(grads, 0, true));
-      });
-      sum.dispose();
+    const batchSize = await forEachBatch(samples, maxBatch, signal, progress, 'smoothgrad sample', async (_start, count) => {
+      const noisy = tf.tidy(() => tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)])) as tf.Tensor4D);
+      let grads: tf.Tensor4D;
+      try {
+        grads = await interruptibleInputGradient(model, noisy, target, ruleOf[base], signal);
+      } finally {
+        noisy.dispose();
+      }
+      const next = tf.tidy(() => tf.add(sum, tf.sum(grads, 0, true)));
+      tf.dispose([grads, sum]);
       sum = next;
     });
     const [attribution, map] = tf.tidy(() => {
