@@ -105,6 +105,8 @@ export interface ModelInfoResult {
   description?: string;
   layers: LayerInfo[];
   backend: string;
+  /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
+  warnings?: string[];
 }
 
 export interface ClassScore {
@@ -121,6 +123,8 @@ export interface PredictParams extends ImageParams {
 export interface PredictResult {
   top: ClassScore[];
   backend: string;
+  /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
+  warnings?: string[];
 }
 
 export type FilterMode = 'auto' | 'rgb' | 'mean' | 'per-input';
@@ -141,6 +145,8 @@ export interface FiltersResult {
   /** One base64 PNG per output filter (for zooming on one), same rendering as the grid's tiles. */
   tiles: string[];
   backend: string;
+  /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
+  warnings?: string[];
 }
 
 export interface ActivationsParams extends ImageParams {
@@ -161,6 +167,8 @@ export interface ActivationsResult {
   shape: number[];
   channels: ChannelActivation[];
   backend: string;
+  /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
+  warnings?: string[];
 }
 
 export type SaliencyMethodName = 'vanilla' | 'guided' | 'deconvnet' | 'occlusion' | 'gradcam' | 'smoothgrad' | 'integrated-gradients';

@@ -43,6 +43,7 @@ export function createHandlers(models: ModelCache) {
         description: m.config.description,
         layers: m.layers,
         backend: backendInfo().name,
+        warnings: [],
       }));
     },
 
@@ -51,7 +52,7 @@ export function createHandlers(models: ModelCache) {
         const img = loadInputImage(m, p.image);
         try {
           const r = await predict(m, img.input, { topK: p.topK ?? 5 }, ctx.progress, ctx.signal);
-          return { top: r.top, backend: backendInfo().name };
+          return { top: r.top, backend: backendInfo().name, warnings: [] };
         } finally {
           img.input.dispose();
         }
@@ -62,7 +63,7 @@ export function createHandlers(models: ModelCache) {
       return models.use(p.model, async (m) => {
         const f = await filters(m, undefined as never, { layer: p.layer }, ctx.progress, ctx.signal);
         const mode = p.mode ?? 'auto';
-        return { layer: f.layer, kernelShape: f.kernel.shape, rgb: f.rgb, mode, png: png64(renderFilterGrid(f, mode)), tiles: renderFilterTiles(f, mode).map(png64), backend: backendInfo().name };
+        return { layer: f.layer, kernelShape: f.kernel.shape, rgb: f.rgb, mode, png: png64(renderFilterGrid(f, mode)), tiles: renderFilterTiles(f, mode).map(png64), backend: backendInfo().name, warnings: [] };
       });
     },
 
@@ -71,7 +72,7 @@ export function createHandlers(models: ModelCache) {
         const img = loadInputImage(m, p.image);
         try {
           const a = await activations(m, img.input, { layer: p.layer }, ctx.progress, ctx.signal);
-          return { layer: p.layer, shape: a.activation.shape, channels: channelMaps(a.activation.shape, a.activation.data), backend: backendInfo().name };
+          return { layer: p.layer, shape: a.activation.shape, channels: channelMaps(a.activation.shape, a.activation.data), backend: backendInfo().name, warnings: [] };
         } finally {
           img.input.dispose();
         }
