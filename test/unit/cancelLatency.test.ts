@@ -107,8 +107,9 @@ describe.skipIf(!existsSync(inception))('cancel latency on InceptionV3 (wasm), e
   it.each(methods)('%s %o: a cancel 1.5 s in frees the engine within a second', async (method, options) => {
     const m = await cancelDuring(send, status, { model: inception, image: photo, method, options }, 1500);
     console.log(`InceptionV3 ${method} ${JSON.stringify(options)}: ${m.outcome}; cancel → engine's rejection ${m.toRejectMs} ms, cancel → next request answered ${m.toNextMs} ms`);
-    // A single-pass method may finish before its cancel on a fast machine; the engine is free then too.
-    if (m.outcome !== 'finished before the cancel') expect(m.outcome).toBe('cancelled');
+    // A single-pass method may finish around its cancel (a cancel that arrives while the result is
+    // being encoded lets it finish); the engine is free then too. Long methods must be cancelled.
+    if (['occlusion', 'smoothgrad', 'integrated-gradients'].includes(method)) expect(m.outcome).toBe('cancelled');
     expect(m.toRejectMs).toBeLessThanOrEqual(limitMs);
     expect(m.toNextMs).toBeLessThanOrEqual(limitMs);
   }, 60_000);

@@ -18,10 +18,10 @@ export function batchSizeFor(model: LoadedModel, total: number, budgetBytes = de
 
 /**
  * How long one batch should run: a cancel is seen between batches (and inside backward passes),
- * and must take effect within a second even when a loaded machine runs a batch 2–3× slower than
- * the previous one predicted.
+ * and must take effect within a second even when a loaded machine runs a batch 2× slower than the
+ * previous one predicted.
  */
-export const batchTargetMs = 300;
+export const batchTargetMs = 400;
 
 /**
  * Runs `work` over [0, total) in batches of at most `maxBatch` (the memory bound), reporting
