@@ -1,6 +1,8 @@
 import type * as tf from '../tf';
 import type { ModelConfig } from './preprocessing';
-import type { LayerSummary } from './summary';
+// The layer table row is the protocol's LayerInfo (summary.ts calls it LayerSummary); taken from
+// the protocol here so that this interface file imports nothing that imports it back.
+import type { LayerInfo } from '../../shared/engineProtocol';
 
 /**
  * How ReLUs back-propagate during a forward pass: 'standard' autodiff, 'guided' backprop
@@ -37,7 +39,7 @@ export interface LoadedModel {
   inputShape: InputShape;
   config: ModelConfig;
   numClasses: number;
-  layers: LayerSummary[];
+  layers: LayerInfo[];
   /** Runs the model; call inside tf.tidy (or dispose the result). */
   forward(x: tf.Tensor4D, options?: ForwardOptions): ForwardResult;
   /** Conv kernels of a layer, [kh, kw, in, out] (depthwise: [kh, kw, in, multiplier]). */
