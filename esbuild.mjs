@@ -1,16 +1,24 @@
-// One build per target. Node-side targets keep npm packages external: tfjs-node (when it loads)
-// must share the very same @tensorflow/tfjs-core instance as our code, and the wasm backend finds
-// its .wasm files next to its own module. Webviews are browser bundles with everything inside.
+// One build per target. What ships (extension host, engine child process, CLI) is bundled with its
+// npm packages, so the VSIX carries no node_modules; the tfjs-backend-wasm binaries are copied next
+// to the bundles, where the engine looks for them (src/engine/wasmBinaries.ts). The native backends
+// (@tensorflow/tfjs-node, -gpu) stay external: optional, required at run time only if installed
+// (src/engine/nativeBackend.ts). Dev-only scripts and the bench keep every package external.
+// Webviews are browser bundles with everything inside.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: true, logLevel: 'warning' };
+/** Optional native backends: loaded from node_modules when present, never bundled. */
+export const nativeBackends = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+// ignoreAnnotations: honour every bare import as Node's require would (tfjs packages declare
+// sideEffects lists that leave out their Node bundles, whose imports register kernels).
+const shipped = { ...node, packages: undefined, external: nativeBackends, ignoreAnnotations: true };
 const browser = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', minify: true };
 
 const targets = [
-  { ...node, entryPoints: ['src/engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
-  { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...shipped, entryPoints: ['src/engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...shipped, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
+  { ...shipped, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeBackends] },
   ...['filters', 'activations', 'saliency'].map((kind) => ({ ...browser, entryPoints: [`src/webviews/${kind}/main.ts`], outfile: `dist/webviews/${kind}.js` })),
   { ...node, entryPoints: ['scripts/prepareModels.ts'], outfile: 'dist/scripts/prepareModels.js' },
   { ...node, entryPoints: ['scripts/trainMnist.ts'], outfile: 'dist/scripts/trainMnist.js' },
@@ -19,4 +27,8 @@ const targets = [
 ].filter((t) => t.entryPoints.every((p) => existsSync(p)));
 
 await Promise.all(targets.map((t) => esbuild.build(t)));
+// The wasm backend's binaries, beside the bundles that load it (vanilla, SIMD, threaded SIMD).
+const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+mkdirSync('dist', { recursive: true });
+for (const f of readdirSync(wasmDir).filter((n) => /^tfjs-backend-wasm.*\.wasm$/.test(n))) copyFileSync(`${wasmDir}/${f}`, `dist/${f}`);
 console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);

@@ -2,6 +2,8 @@ import * as tf from './tf';
 import { registerWasmGradientKernels } from './kernels/registerWasmKernels';
 import { injectFaultyKernel } from './kernels/faultInjection';
 import { selfCheckWasmKernels } from './kernels/selfCheck';
+import { loadNativeBackend } from './nativeBackend';
+import { useWasmBinaries } from './wasmBinaries';
 
 /** What the user asked for; 'auto' tries the fastest first. */
 export type BackendPreference = 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
@@ -25,12 +27,13 @@ interface Candidate {
   load: () => Promise<unknown>;
 }
 
-// Dynamic imports with literal names: esbuild keeps them external, and a missing optional
-// package only makes this candidate fail instead of the whole engine.
+// The native packages are required at run time from node_modules, never bundled: a missing
+// optional package only makes its candidate fail instead of the whole engine. The wasm binaries
+// are found beside the bundle (or in node_modules when run from source).
 const candidates: Candidate[] = [
-  { pref: 'native-gpu', package: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow', load: () => import('@tensorflow/tfjs-node-gpu' as string) },
-  { pref: 'native', package: '@tensorflow/tfjs-node', backendName: 'tensorflow', load: () => import('@tensorflow/tfjs-node' as string) },
-  { pref: 'wasm', package: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm', load: async () => undefined },
+  { pref: 'native-gpu', package: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow', load: async () => loadNativeBackend('@tensorflow/tfjs-node-gpu') },
+  { pref: 'native', package: '@tensorflow/tfjs-node', backendName: 'tensorflow', load: async () => loadNativeBackend('@tensorflow/tfjs-node') },
+  { pref: 'wasm', package: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm', load: async () => useWasmBinaries() },
   { pref: 'cpu', package: '@tensorflow/tfjs-backend-cpu', backendName: 'cpu', load: async () => undefined },
 ];
 
