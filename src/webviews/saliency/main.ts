@@ -6,7 +6,7 @@ import { colormapList, type ColormapChoice, type PanelState, type SaliencyFromWe
 import { button, checkbox, createShell, dropdown, field, h, layerChannels, layerLabel, onHostMessage, replace, show, slider, textField, unreachable, vscodeApi } from '../ui';
 import { methodHints, methodLabels, orderedMethods, runLabel } from './methods';
 import { pendingCard, resultCard } from './cards';
-import { aspectOf, composeOverlay } from './overlay';
+import { aspectOf, composeOverlay, keepMapsCrisp } from './overlay';
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, type TargetContext } from './targets';
 
 const api = vscodeApi<SaliencyFromWebview>();
@@ -74,6 +74,7 @@ const results = h('div', { id: 'results', class: 'results-grid' });
 const exported = h('div', { id: 'exported', class: 'hint' });
 const placeholder = h('p', { class: 'placeholder', text: 'Choose a target and methods, then Run.' });
 replace(shell.content, targetLine, placeholder, results, exported);
+keepMapsCrisp(results);
 show(targetLine, false);
 show(exported, false);
 setOpacity(view.opacity, false);

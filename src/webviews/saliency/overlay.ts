@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // The overlay as the panel shows it (heatmap over the image at the chosen opacity), drawn on a
-// canvas for export, so the exported PNG matches the screen.
+// canvas for export, so the exported PNG matches the screen; and how the panel scales its maps.
 
 /** Longest side of an exported overlay: a big photo stays a reasonable message. */
 const maxSide = 2048;
@@ -32,7 +32,8 @@ export async function composeOverlay(imageUrl: string, heatmapPng: string, opaci
     if (!ctx) return undefined;
     ctx.imageSmoothingEnabled = scale < 1;
     ctx.drawImage(base, 0, 0, canvas.width, canvas.height);
-    ctx.imageSmoothingEnabled = true;
+    // The heatmap scaled as the panel shows it (mapRendering), so the export matches the screen.
+    ctx.imageSmoothingEnabled = mapRendering({ width: heat.naturalWidth, height: heat.naturalHeight }, canvas) === 'smooth';
     ctx.globalAlpha = Math.min(1, Math.max(0, opacity));
     ctx.drawImage(heat, 0, 0, canvas.width, canvas.height);
     const url = canvas.toDataURL('image/png');
@@ -51,4 +52,48 @@ export async function aspectOf(url: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+export type MapRendering = 'pixelated' | 'smooth';
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * How to scale a map (or the image under it) to its box: nearest neighbour when it is enlarged on
+ * both axes, so each cell of a 28×28 map stays a crisp square instead of a blur that suggests
+ * detail the map does not have; smooth when shown at its size or smaller, where nearest neighbour
+ * would drop cells and alias. Sizes in CSS pixels; the box is compared in device pixels.
+ */
+export function mapRendering(natural: Size, box: Size, devicePixelRatio = 1): MapRendering {
+  if (!(natural.width > 0 && natural.height > 0 && box.width > 0 && box.height > 0)) return 'smooth';
+  const dpr = devicePixelRatio > 0 ? devicePixelRatio : 1;
+  const enlarged = Math.min((box.width * dpr) / natural.width, (box.height * dpr) / natural.height) > 1;
+  return enlarged ? 'pixelated' : 'smooth';
+}
+
+/**
+ * Keeps every image of an overlay stack inside `container` rendered as mapRendering says, as
+ * images arrive, load, and their boxes change size (window, grid columns). Uses the `pixelated`
+ * class of panel.css (the webview's CSP allows no style attributes).
+ */
+export function keepMapsCrisp(container: HTMLElement): void {
+  const update = (img: HTMLImageElement) => {
+    const mode = mapRendering({ width: img.naturalWidth, height: img.naturalHeight }, { width: img.clientWidth, height: img.clientHeight }, window.devicePixelRatio);
+    img.classList.toggle('pixelated', mode === 'pixelated');
+  };
+  const resized = new ResizeObserver((entries) => entries.forEach((e) => update(e.target as HTMLImageElement)));
+  const watch = (root: ParentNode) => {
+    for (const img of Array.from(root.querySelectorAll<HTMLImageElement>('.overlay-stack > img'))) {
+      if (img.dataset.crispWatched) continue;
+      img.dataset.crispWatched = '1';
+      img.addEventListener('load', () => update(img));
+      resized.observe(img);
+      if (img.complete) update(img);
+    }
+  };
+  new MutationObserver(() => watch(container)).observe(container, { childList: true, subtree: true });
+  watch(container);
 }
