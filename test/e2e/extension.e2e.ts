@@ -1,9 +1,10 @@
 // End-to-end test of the ConvScope extension in a real VS Code (code-server + chromium):
 // install the built VSIX, open a workspace with the bundled MNIST model and two digits, check the
 // Model Explorer, explain a digit from the Explorer context menu (first, so the engine is cold), open the filters and activations
-// panels, and save a screenshot of each. Any error banner or empty panel fails the test.
+// panels, and save a screenshot of each. Any error banner or empty panel fails the test. Last, a
+// copy of the model whose sidecar labels hold markup must show that label as plain text.
 //   run: npm run build && bash scripts/e2e/run.sh test/e2e/extension.e2e.ts
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
@@ -24,6 +25,20 @@ async function check(name: string, run: () => Promise<string | void>): Promise<v
     results.push({ name, ok: false, detail });
     console.log(`  ✗ ${name}: ${detail}`);
   }
+}
+
+/** A class label that would run script if a panel put it into the page as HTML. */
+const markupLabel = `<img src=x onerror="document.body.dataset.injected='yes'">seven`;
+
+/** models/labels-markup: the MNIST model again, with markupLabel as the label of class 7. */
+function writeMarkupLabelModel(workspace: string): void {
+  const from = join(repo, 'models/mnist-cnn');
+  const to = join(workspace, 'models/labels-markup');
+  mkdirSync(to, { recursive: true });
+  for (const f of ['model.json', 'group1-shard1of1.bin']) copyFileSync(join(from, f), join(to, f));
+  const sidecar = JSON.parse(readFileSync(join(from, 'model.convscope.json'), 'utf8')) as { labels: string[] };
+  sidecar.labels[7] = markupLabel;
+  writeFileSync(join(to, 'model.convscope.json'), JSON.stringify(sidecar, null, 2));
 }
 
 /** A panel must show no error banner; returns its text if it does. */
@@ -58,8 +73,11 @@ async function main(): Promise<number> {
   mkdirSync(join(workspace, 'models/mnist-cnn'), { recursive: true });
   for (const f of ['model.json', 'group1-shard1of1.bin', 'model.convscope.json']) copyFileSync(join(repo, 'models/mnist-cnn', f), join(workspace, 'models/mnist-cnn', f));
   for (const d of ['digit-7.png', 'digit-2.png']) copyFileSync(join(repo, 'samples/digits', d), join(workspace, d));
+  writeMarkupLabelModel(workspace);
 
-  const h = await VsCodeHarness.start({ workspace, vsix, artifactsDir: artifacts, name: 'extension-e2e', settings: { 'convscope.backend': 'wasm' } });
+  // Two models in the workspace: the default one is named, so plain "Explain" does not ask.
+  const settings = { 'convscope.backend': 'wasm', 'convscope.defaultModel': 'models/mnist-cnn/model.json' };
+  const h = await VsCodeHarness.start({ workspace, vsix, artifactsDir: artifacts, name: 'extension-e2e', settings });
   try {
     let cold = 0;
     await check('Explain with ConvScope on digit-7.png opens the saliency panel with the target class and a rendered map (cold engine)', async () => {
@@ -139,6 +157,22 @@ async function main(): Promise<number> {
       const item = h.page.locator('.statusbar-item').filter({ hasText: /ConvScope: wasm/ });
       await item.first().waitFor({ state: 'visible', timeout: 30_000 });
       return (await item.first().innerText()).trim();
+    });
+
+    await check('A class label holding markup shows as text in the saliency panel, no element injected', async () => {
+      await h.openExplorerContextMenu('digit-7.png', 'Explain with ConvScope (Choose Model)…');
+      const pick = h.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'labels-markup' }).first();
+      await pick.waitFor({ state: 'visible', timeout: 30_000 });
+      await pick.click();
+      const frame = await waitForPanel(h, 'saliency panel with the markup label', async (f) => (await f.locator('#target-class').innerText().catch(() => '')).includes(markupLabel) && (await hasImage(f, 'img.result')));
+      const target = (await frame.locator('#target-class').innerText()).trim();
+      const injected = await frame.locator('img[src="x"], [onerror]').count();
+      if (injected) throw new Error(`${injected} element(s) made from the label's markup`);
+      if ((await frame.locator('body').getAttribute('data-injected')) !== null) throw new Error("the label's onerror handler ran");
+      // The target line (the dropdown's closed options hold the label too, hidden).
+      if (!(await frame.locator('#target-class').filter({ hasText: markupLabel }).isVisible())) throw new Error('the label is not visible as text');
+      await h.screenshot('saliency-label-markup');
+      return `target "${target}"`;
     });
   } finally {
     await h.stop();
