@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { EngineErrorCodes, EngineNotifications, EngineRequests, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
+import { CancellationTokenSource, RequestType, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { EngineErrorCodes, EngineNotifications, EngineRequests, type EngineRequest, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
 import { EngineCancelledError, EngineCrashedError, EngineTimeoutError, EngineUserError } from './engineErrors';
 
 export interface EngineClientOptions {
@@ -88,7 +88,7 @@ export class EngineClient {
     return this.running.ready;
   }
 
-  async request<R>(method: string, params: object, options: RequestOptions = {}): Promise<R> {
+  async request<P extends object, R>(type: EngineRequest<P, R>, params: P, options: RequestOptions = {}): Promise<R> {
     if (options.signal?.aborted) throw new EngineCancelledError();
     if (options.ifRunning && !this.running) throw new EngineCrashedError('the ConvScope engine is not running');
     await this.start();
@@ -107,11 +107,13 @@ export class EngineClient {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10 * 60_000;
     const timer = setTimeout(() => {
       cancel.cancel();
-      fail(new EngineTimeoutError(`the ConvScope engine did not answer '${method}' within ${Math.round(timeoutMs / 1000)} s`));
+      fail(new EngineTimeoutError(`the ConvScope engine did not answer '${type.method}' within ${Math.round(timeoutMs / 1000)} s`));
       // A job stuck in synchronous code cannot see the cancel: start afresh next time.
       this.kill(running, 'time-out');
     }, timeoutMs);
-    const sent = running.connection.sendRequest<R>(method, { ...params, jobId }, cancel.token);
+    // Widened for the call: jsonrpc's params type is a conditional type of P, which TS cannot
+    // resolve for a generic P; `request`'s own signature is what ties params to the request.
+    const sent = running.connection.sendRequest(type as unknown as RequestType<object, R, void>, { ...params, jobId }, cancel.token);
     sent.catch(() => undefined); // it may lose the race to a cancel, time-out or crash
     try {
       return await Promise.race([sent, failed]);

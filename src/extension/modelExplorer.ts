@@ -43,7 +43,7 @@ export class ModelExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   info(model: string): Promise<ModelInfoResult> {
     let info = this.infos.get(model);
     if (!info) {
-      info = this.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model });
+      info = this.engine.request(EngineRequests.modelInfo, { model });
       info.catch(() => this.infos.delete(model));
       this.infos.set(model, info);
     }

@@ -31,7 +31,7 @@ export class EngineStatusBar extends Disposable {
     const info = this.engine.info;
     if (!info || !this.engine.isRunning) return;
     try {
-      const s = await this.engine.request<StatusResult>(EngineRequests.status, {}, { ifRunning: true });
+      const s = await this.engine.request(EngineRequests.status, {}, { ifRunning: true });
       this.item.tooltip = tooltip(info, s);
     } catch {
       // the engine may be restarting; the next refresh will tell

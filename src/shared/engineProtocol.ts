@@ -1,22 +1,29 @@
-// The host ↔ engine link (JSON-RPC over the child's IPC channel). Plain types only: both the
-// extension host and the engine child import this file, and neither pulls runtime code from it.
+// The host ↔ engine link (JSON-RPC over the child's IPC channel). Both the extension host and the
+// engine child import this file. Every request and notification is a typed object (as
+// vscode-languageserver-protocol does): `sendRequest(EngineRequests.predict, params)` checks the
+// params and gives the result type on both sides, and no call site spells a method name. The
+// only runtime code is vscode-jsonrpc's small RequestType/NotificationType classes.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 
 export const EngineRequests = {
-  modelInfo: 'model/info',
-  predict: 'model/predict',
-  filters: 'model/filters',
-  activations: 'model/activations',
-  saliencyPlan: 'saliency/plan',
-  saliency: 'saliency/run',
-  status: 'engine/status',
-  shutdown: 'engine/shutdown',
+  modelInfo: new RequestType<ModelParams, ModelInfoResult, void>('model/info'),
+  predict: new RequestType<PredictParams, PredictResult, void>('model/predict'),
+  filters: new RequestType<FiltersParams, FiltersResult, void>('model/filters'),
+  activations: new RequestType<ActivationsParams, ActivationsResult, void>('model/activations'),
+  saliencyPlan: new RequestType<SaliencyParams, SaliencyPlanResult, void>('saliency/plan'),
+  saliency: new RequestType<SaliencyParams, SaliencyResult, void>('saliency/run'),
+  status: new RequestType<Record<string, never>, StatusResult, void>('engine/status'),
+  shutdown: new RequestType0<null, void>('engine/shutdown'),
 } as const;
+
+/** A request of the engine that takes params P and answers R. */
+export type EngineRequest<P, R> = RequestType<P, R, void>;
 
 export const EngineNotifications = {
   /** Sent once by the engine when its backend is up. */
-  ready: 'engine/ready',
+  ready: new NotificationType<ReadyParams>('engine/ready'),
   /** Progress of a running request, identified by the jobId the host gave it. */
-  progress: 'engine/progress',
+  progress: new NotificationType<ProgressParams>('engine/progress'),
 } as const;
 
 /** JSON-RPC error codes the engine uses (besides the standard ones). */
@@ -187,6 +194,8 @@ export interface SaliencyOptions {
   steps?: number;
   /** Grad-CAM layer. */
   layer?: string;
+  /** Bytes one batch may use (the CLI's --memory-budget); results do not depend on it. */
+  memoryBudgetBytes?: number;
 }
 
 export type ColormapName = 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm';

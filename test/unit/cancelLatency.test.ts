@@ -6,7 +6,7 @@ import * as esbuild from 'esbuild';
 import { CancellationTokenSource, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { EngineClient } from '../../src/extension/engineClient';
 import { EngineCancelledError } from '../../src/extension/engineErrors';
-import { EngineErrorCodes, EngineRequests, type SaliencyMethodName, type SaliencyOptions, type SaliencyResult } from '../../src/shared/engineProtocol';
+import { EngineErrorCodes, EngineRequests, type SaliencyParams, type SaliencyMethodName, type SaliencyOptions, type SaliencyResult } from '../../src/shared/engineProtocol';
 import { referenceFile } from './support/reference';
 
 // A cancel must free the engine within a second, for every method, on a network where one
@@ -40,10 +40,10 @@ interface Measured {
   toNextMs: number;
 }
 
-type Send = (params: object, signal: AbortSignal) => Promise<unknown>;
+type Send = (params: SaliencyParams, signal: AbortSignal) => Promise<unknown>;
 
 /** Starts a saliency request, cancels it after `cancelAfterMs`, and times the way back. */
-async function cancelDuring(send: Send, next: () => Promise<unknown>, params: object, cancelAfterMs: number): Promise<Measured> {
+async function cancelDuring(send: Send, next: () => Promise<unknown>, params: SaliencyParams, cancelAfterMs: number): Promise<Measured> {
   const abort = new AbortController();
   let settledAt = 0;
   const pending = send(params, abort.signal).then(
@@ -124,7 +124,7 @@ it('integrated gradients at the step bound (4096) on the reference CNN is cancel
   expect(m.outcome).toBe('cancelled');
   // The client rejects at once; the engine is free when it answers the next request.
   expect(m.toNextMs).toBeLessThanOrEqual(limitMs);
-  const answer = await client.request<SaliencyResult>(EngineRequests.saliency, { model, image, method: 'integrated-gradients', options: { steps: 8 } });
+  const answer = await client.request(EngineRequests.saliency, { model, image, method: 'integrated-gradients', options: { steps: 8 } });
   expect(answer.warnings).toEqual(expect.any(Array));
 }, 60_000);
 

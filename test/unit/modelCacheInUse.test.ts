@@ -97,7 +97,7 @@ it('does the same in the engine child process, over JSON-RPC', async () => {
   connection.listen();
   try {
     await ready;
-    const status = (): Promise<StatusResult> => connection.sendRequest(EngineRequests.status);
+    const status = (): Promise<StatusResult> => connection.sendRequest(EngineRequests.status, {});
     const info = (model: string): Promise<ModelInfoResult> => connection.sendRequest(EngineRequests.modelInfo, { model });
     const baseline = (await status()).tensors;
     const model = copyMnist('engine-mnist');

@@ -9,7 +9,7 @@ import { EngineCancelledError } from '../../src/extension/engineErrors';
 import type { EngineClient, RequestOptions } from '../../src/extension/engineClient';
 import type { PanelServices } from '../../src/extension/panels/panelBase';
 import type { Settings } from '../../src/extension/settings';
-import type { ActivationsResult, FiltersResult, LayerInfo, ModelInfoResult, SaliencyParams, SaliencyResult } from '../../src/shared/engineProtocol';
+import type { ActivationsResult, EngineRequest, FiltersResult, LayerInfo, ModelInfoResult, SaliencyParams, SaliencyResult } from '../../src/shared/engineProtocol';
 import type { PanelState } from '../../src/shared/webviewProtocol';
 
 const host = vi.hoisted(() => ({ workspace: '', messages: [] as string[] }));
@@ -95,7 +95,8 @@ function fakeEngine(answers: Record<string, (params: Record<string, unknown>) =>
     get starts() {
       return started;
     },
-    request: async <R>(method: string, params: object, options: RequestOptions = {}): Promise<R> => {
+    request: async <P extends object, R>(type: EngineRequest<P, R>, params: P, options: RequestOptions = {}): Promise<R> => {
+      const method = type.method;
       activity++;
       requests.push({ method, params: params as Record<string, unknown> });
       if (hang.has(method)) {

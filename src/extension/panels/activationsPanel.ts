@@ -73,7 +73,7 @@ export class ActivationsPanel extends PanelBase<ActivationsToWebview, Activation
     const key = activationsKey(model, image, layer);
     let result = this.activations?.key === key ? this.activations.result : undefined;
     if (!result) {
-      result = await this.services.engine.request<ActivationsResult>(EngineRequests.activations, { model, image, layer } satisfies ActivationsParams, { signal, onProgress });
+      result = await this.services.engine.request(EngineRequests.activations, { model, image, layer }, { signal, onProgress });
       this.activations = { key, result };
     }
     if (layer !== this.state.layer) this.state = { ...this.state, layer, channel: undefined };
@@ -88,7 +88,7 @@ export class ActivationsPanel extends PanelBase<ActivationsToWebview, Activation
     let result = this.neuron?.key === key ? this.neuron.result : undefined;
     if (!result) {
       const params: SaliencyParams = { model, image, method, target: { kind: 'neuron', layer, channel }, colormap: this.services.settings().colormap, opacity: 0.5 };
-      result = await this.services.engine.request<SaliencyResult>(EngineRequests.saliency, params, { signal, onProgress });
+      result = await this.services.engine.request(EngineRequests.saliency, params, { signal, onProgress });
       this.neuron = { key, result };
     }
     this.post({ type: 'neuronSaliency', layer, channel, method, result });

@@ -52,7 +52,7 @@ export class FiltersPanel extends PanelBase<FiltersToWebview, FiltersIntent> {
     const { model } = this.state;
     let result = this.grid?.key === gridKey(model, layer, mode) ? this.grid.result : undefined;
     if (!result) {
-      result = await this.services.engine.request<FiltersResult>(EngineRequests.filters, { model, layer, mode } satisfies FiltersParams, { signal, onProgress });
+      result = await this.services.engine.request(EngineRequests.filters, { model, layer, mode }, { signal, onProgress });
       // The engine resolves a missing layer to the first conv layer: remember that one.
       this.grid = { key: gridKey(model, result.layer, mode), result };
     }

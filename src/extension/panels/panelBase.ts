@@ -71,7 +71,7 @@ export abstract class PanelBase<ToWebview extends { type: string }, FromWebview 
   /** Asks the engine for the panel model's info and remembers it. */
   protected async fetchModelInfo(signal: AbortSignal, onProgress: (p: ProgressParams) => void): Promise<ModelInfoResult> {
     const model = this.state.model;
-    const result = await this.services.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model } satisfies ModelParams, { signal, onProgress });
+    const result = await this.services.engine.request(EngineRequests.modelInfo, { model }, { signal, onProgress });
     this.modelInfo = { model, result };
     return result;
   }

@@ -59,10 +59,10 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       return;
     }
     await this.job(`Saliency · ${modelName(model)}`, async (signal, onProgress) => {
-      const info = await this.services.engine.request<ModelInfoResult>(EngineRequests.modelInfo, { model } satisfies ModelParams, { signal, onProgress });
+      const info = await this.services.engine.request(EngineRequests.modelInfo, { model }, { signal, onProgress });
       let predictions: ClassScore[] = [];
       if (image && !info.hideClasses) {
-        predictions = (await this.services.engine.request<PredictResult>(EngineRequests.predict, { model, image, topK: 5 } satisfies PredictParams, { signal, onProgress })).top;
+        predictions = (await this.services.engine.request(EngineRequests.predict, { model, image, topK: 5 }, { signal, onProgress })).top;
       }
       this.basics = { key, info, predictions };
       await this.postInit(info, predictions);
@@ -133,7 +133,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     const settings = this.services.settings();
     for (const [index, method] of methods.entries()) {
       const params: SaliencyParams = { model, image, method, target, options: saliencyOptions(method, settings), colormap: colormap === 'auto' ? undefined : colormap, opacity };
-      const result = await this.services.engine.request<SaliencyResult>(EngineRequests.saliency, params, {
+      const result = await this.services.engine.request(EngineRequests.saliency, params, {
         signal,
         onProgress: (p) => onProgress({ ...p, fraction: (index + p.fraction) / methods.length, message: methods.length > 1 ? `${method} (${index + 1}/${methods.length}): ${p.message}` : p.message }),
       });
@@ -153,7 +153,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       // The promise is cached, so two quick asks share one request.
       let plan = this.plans.get(key);
       if (!plan) {
-        plan = this.services.engine.request<SaliencyPlanResult>(EngineRequests.saliencyPlan, { model, image, method, options } satisfies SaliencyParams);
+        plan = this.services.engine.request(EngineRequests.saliencyPlan, { model, image, method, options });
         this.plans.set(key, plan);
       }
       try {
