@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { renderFilterTiles, renderFilterGrid } from '../../src/engine/image/renderFilters';
+import { renderFilterTiles, renderFilterGrid } from '../../src/engine/render/renderFilters';
 import type { FiltersResult } from '../../src/engine/methods/filters';
 
 // kernel [kh=1, kw=2, in=3, out=2], laid out [i][j][c][o]

@@ -1,7 +1,7 @@
 // Pure logic of the webviews: channel order, the saliency target picker, method lists, number
 // formatting, and the filter grid hit test (checked against the engine's own grid layout).
 import { describe, expect, it } from 'vitest';
-import { renderFilterGrid } from '../../src/engine/image/renderFilters';
+import { renderFilterGrid } from '../../src/engine/render/renderFilters';
 import type { ChannelActivation, ClassScore, FilterMode, FiltersResult } from '../../src/shared/engineProtocol';
 import { saliencyMethodList } from '../../src/shared/engineProtocol';
 import { orderChannels, ordinal, rankOf, visibleChannels } from '../../src/webviews/activations/channels';

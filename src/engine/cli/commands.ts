@@ -1,11 +1,11 @@
 import { UserError } from '../errors';
-import { COLORMAP_NAMES, type ColormapName } from '../image/colormap';
-import { finiteRange } from '../image/normalize';
+import { COLORMAP_NAMES, type ColormapName } from '../render/colormap';
+import { finiteRange } from '../render/normalize';
 import type { RawImage } from '../image/rawImage';
-import { renderActivationGrid } from '../image/renderActivations';
-import { renderFilterGrid, type FilterMode } from '../image/renderFilters';
-import { renderMatrix } from '../image/renderMatrix';
-import { saliencyOverlay } from '../image/renderSaliency';
+import { renderActivationGrid } from '../render/renderActivations';
+import { renderFilterGrid, type FilterMode } from '../render/renderFilters';
+import { renderMatrix } from '../render/renderMatrix';
+import { saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
 import { gram } from '../methods/gram';

@@ -1,4 +1,5 @@
-// The image/ public surface: decode → RawImage → model input, and floats → colours → PNG.
+// The image/ public surface, pixel I/O only: decode → RawImage → model input, and RawImage → PNG.
+// Turning method results into pictures (colormaps, overlays, grids) lives in ../render.
 export type { RawImage } from './rawImage';
 export { createImage } from './rawImage';
 export { decodeImageFile, decodeImageBuffer, DEFAULT_MAX_PIXELS, type DecodeOptions } from './decodeImage';
@@ -6,7 +7,3 @@ export { encodePng } from './encodePng';
 export { resizeBilinear, resizeBilinearFloat } from './resize';
 export { toGrey, toRgb, dropAlpha } from './channels';
 export { imageToInput, type InputShape } from './prepareInput';
-export { applyColormap, colormapLut, isDiverging, isColormapName, COLORMAP_NAMES, type ColormapName, type ColormapOptions } from './colormap';
-export { overlayHeatmap } from './overlay';
-export { tileGrid, gridLayout, type GridOptions, type GridLayout } from './grid';
-export { floatToImage, type Scaling } from './normalize';

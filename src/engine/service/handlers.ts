@@ -1,12 +1,12 @@
 import type * as P from '../../shared/engineProtocol';
 import * as tf from '../tf';
 import { backendInfo } from '../backend';
-import { applyColormap } from '../image/colormap';
+import { applyColormap } from '../render/colormap';
 import { encodePng } from '../image/encodePng';
 import { loadInputImage } from '../image/loadInputImage';
 import type { RawImage } from '../image/rawImage';
-import { renderFilterGrid, renderFilterTiles } from '../image/renderFilters';
-import { saliencyHeatmap, saliencyOverlay } from '../image/renderSaliency';
+import { renderFilterGrid, renderFilterTiles } from '../render/renderFilters';
+import { saliencyHeatmap, saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
 import { checkCount, maxIntegrationSteps, maxSmoothGradSamples } from '../methods/limits';

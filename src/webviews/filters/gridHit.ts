@@ -1,5 +1,5 @@
 // Which filter a click on the engine's grid image points at. The grid is laid out by the engine
-// (src/engine/image/renderFilters.ts, grid.ts): one tile per filter in a near-square grid, or in
+// (src/engine/render/renderFilters.ts, grid.ts): one tile per filter in a near-square grid, or in
 // 'per-input' mode one tile per (filter, input channel), filter-major, min(in, 64) per row, at
 // most 1024 tiles. The 2-pixel padding is ignored: a click on it counts for a neighbour.
 import type { FilterMode, FiltersResult } from '../../shared/engineProtocol';

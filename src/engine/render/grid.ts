@@ -1,5 +1,5 @@
-import { toRgb } from './channels';
-import { type RawImage, assertImage } from './rawImage';
+import { toRgb } from '../image/channels';
+import { type RawImage, assertImage } from '../image/rawImage';
 
 export interface GridOptions {
   /** Tiles per row; default ceil(sqrt(n)), a near-square grid. */

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { magnifyNearest } from '../../src/engine/image/magnify';
+import { magnifyNearest } from '../../src/engine/render/magnify';
 
 it('enlarges by a whole factor with nearest neighbour, and leaves large images alone', () => {
   const img = { width: 2, height: 1, channels: 3 as const, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };

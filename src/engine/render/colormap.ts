@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
 import { COLORMAP_ANCHORS } from './colormapData';
 import { finiteRange } from './normalize';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 export type ColormapName = keyof typeof COLORMAP_ANCHORS; // 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm'
 

@@ -1,7 +1,7 @@
 import type { ArrayND } from '../methods/types';
 import { applyColormap, type ColormapName } from './colormap';
 import { tileGrid } from './grid';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 /** A 2-D matrix (e.g. a Gram matrix) as a colour image, magnified to at least ~256 px. */
 export function renderMatrix(matrix: ArrayND, colormap: ColormapName = 'viridis'): RawImage {

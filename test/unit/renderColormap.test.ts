@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyColormap, colormapLut, COLORMAP_NAMES, isDiverging, type ColormapName } from '../../src/engine/image/colormap';
-import { floatToImage } from '../../src/engine/image/normalize';
+import { applyColormap, colormapLut, COLORMAP_NAMES, isDiverging, type ColormapName } from '../../src/engine/render/colormap';
+import { floatToImage } from '../../src/engine/render/normalize';
 
 const hex = (s: string) => [0, 2, 4].map((i) => parseInt(s.slice(i, i + 2), 16));
 const lutAt = (name: ColormapName, i: number) => Array.from(colormapLut(name).subarray(i * 3, i * 3 + 3));

@@ -2,7 +2,7 @@ import type { FiltersResult } from '../methods/filters';
 import { applyColormap } from './colormap';
 import { tileGrid } from './grid';
 import { floatToImage } from './normalize';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 /** How to draw a layer's kernels: RGB tiles (first layer on RGB input), the mean over inputs, or every input channel. */
 export type FilterMode = 'auto' | 'rgb' | 'mean' | 'per-input';

@@ -1,4 +1,4 @@
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 /**
  * Nearest-neighbour enlargement by a whole factor so the longer side reaches at least `minSize`:

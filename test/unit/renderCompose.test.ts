@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeImageBuffer } from '../../src/engine/image/decodeImage';
 import { encodePng } from '../../src/engine/image/encodePng';
-import { gridLayout, tileGrid } from '../../src/engine/image/grid';
-import { overlayHeatmap } from '../../src/engine/image/overlay';
+import { gridLayout, tileGrid } from '../../src/engine/render/grid';
+import { overlayHeatmap } from '../../src/engine/render/overlay';
 import type { RawImage } from '../../src/engine/image/rawImage';
 import { UserError } from '../../src/engine/errors';
 

@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
-import { toRgb } from './channels';
-import type { RawImage } from './rawImage';
-import { resizeBilinear } from './resize';
+import { toRgb } from '../image/channels';
+import type { RawImage } from '../image/rawImage';
+import { resizeBilinear } from '../image/resize';
 
 /**
  * Blends a colour-mapped heatmap over an image: out = base·(1-opacity) + heat·opacity.

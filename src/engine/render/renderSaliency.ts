@@ -2,7 +2,7 @@ import type { AttributionResult } from '../methods/types';
 import { applyColormap, type ColormapName } from './colormap';
 import { magnifyNearest } from './magnify';
 import { overlayHeatmap } from './overlay';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 export interface SaliencyRenderOptions {
   /** Default: 'coolwarm' for signed maps (IG, occlusion), 'inferno' otherwise. */

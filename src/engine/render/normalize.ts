@@ -1,4 +1,4 @@
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 /**
  * How floats become 0..255: 'minmax' stretches min..max (for activations, which are mostly ≥ 0);

@@ -1,7 +1,7 @@
 import type { ArrayND } from '../methods/types';
 import { applyColormap, type ColormapName } from './colormap';
 import { tileGrid } from './grid';
-import type { RawImage } from './rawImage';
+import type { RawImage } from '../image/rawImage';
 
 /**
  * One tile per channel of a [1, H, W, C] activation, each stretched to its own min..max (channels
