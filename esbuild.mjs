@@ -15,11 +15,16 @@ export const nativeBackends = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-g
 const shipped = { ...node, packages: undefined, external: nativeBackends, ignoreAnnotations: true };
 const browser = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', minify: true };
 
+// The table of panel kinds is TypeScript (it also types PanelKind) with no imports: compile it on
+// its own and load it, so each row gets its webview bundle without a second list here.
+const [panelTable] = (await esbuild.build({ entryPoints: ['src/shared/panelKinds.ts'], format: 'esm', write: false, logLevel: 'warning' })).outputFiles;
+const { panelKinds, webviewEntry, webviewBundle } = await import(`data:text/javascript;base64,${Buffer.from(panelTable.text).toString('base64')}`);
+
 const targets = [
   { ...shipped, entryPoints: ['src/engine/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...shipped, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js' },
   { ...shipped, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeBackends] },
-  ...['filters', 'activations', 'saliency'].map((kind) => ({ ...browser, entryPoints: [`src/webviews/${kind}/main.ts`], outfile: `dist/webviews/${kind}.js` })),
+  ...panelKinds.map(({ kind }) => ({ ...browser, entryPoints: [webviewEntry(kind)], outfile: webviewBundle(kind) })),
   { ...node, entryPoints: ['scripts/prepareModels.ts'], outfile: 'dist/scripts/prepareModels.js' },
   { ...node, entryPoints: ['scripts/trainMnist.ts'], outfile: 'dist/scripts/trainMnist.js' },
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/scripts/demo.js' },

@@ -2,8 +2,10 @@
 // constant tables; both the extension host and the browser bundles import this file, so it must
 // never import runtime code.
 import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
+import type { PanelKind } from './panelKinds';
 
-export type PanelKind = 'filters' | 'activations' | 'saliency';
+/** The kinds come from the one table in panelKinds.ts; re-exported for the files that import them from here. */
+export type { PanelKind };
 
 /** How the activations panel orders its channel tiles. */
 export type ChannelOrder = 'mean' | 'channel';

@@ -3,10 +3,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { panelKinds, viewType } from '../../src/shared/panelKinds';
 import { duplicateMenuEntries, whenClausesOverlap, type MenuEntry } from './support/whenClauses';
 
 const root = path.resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  activationEvents?: string[];
   capabilities?: { untrustedWorkspaces?: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] } };
   contributes: { menus: Record<string, MenuEntry[]>; configuration: { properties: Record<string, unknown> } };
 };
@@ -73,5 +75,16 @@ describe('menus', () => {
     expect(whenClausesOverlap('view == x || view == z', 'view == z')).toBe(true);
     expect(whenClausesOverlap('viewItem =~ /^a$/', 'viewItem =~ /^b$/')).toBe(true); // undecided counts as overlap
     expect(whenClausesOverlap(undefined, 'view == x')).toBe(true);
+  });
+});
+
+describe('activation events', () => {
+  // Hand-written in package.json; without a kind's event, VS Code cannot restore that kind's open
+  // panels after a window reload unless something else has activated the extension.
+  it('name exactly the webview panels of src/shared/panelKinds.ts', () => {
+    const declared = (manifest.activationEvents ?? []).filter((e) => e.startsWith('onWebviewPanel:')).sort();
+    const expected = panelKinds.map(({ kind }) => `onWebviewPanel:${viewType(kind)}`).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(declared).toEqual(expected);
   });
 });

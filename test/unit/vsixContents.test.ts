@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineNotifications, EngineRequests, type ModelInfoResult, type ReadyParams } from '../../src/shared/engineProtocol';
+import { panelKinds, webviewBundle } from '../../src/shared/panelKinds';
 
 const root = path.resolve(__dirname, '../..');
 const model = path.join(root, 'models/mnist-cnn/model.json');
@@ -32,7 +33,7 @@ describe('VSIX contents', () => {
   });
 
   it('ship the extension and engine bundles, the webviews, their css and the wasm binaries', () => {
-    for (const f of [manifest.main.replace(/^\.\//, ''), 'dist/engine.js', 'dist/webviews/saliency.js', 'dist/webviews/filters.js', 'dist/webviews/activations.js', 'media/panel.css', 'package.json', ...wasmBinaries.map((w) => `dist/${w}`)]) {
+    for (const f of [manifest.main.replace(/^\.\//, ''), 'dist/engine.js', ...panelKinds.map(({ kind }) => webviewBundle(kind)), 'media/panel.css', 'package.json', ...wasmBinaries.map((w) => `dist/${w}`)]) {
       expect(listed).toContain(f);
     }
   });

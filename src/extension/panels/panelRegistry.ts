@@ -1,18 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { PanelKind, PanelState } from '../../shared/webviewProtocol';
-import { ActivationsPanel } from './activationsPanel';
-import { FiltersPanel } from './filtersPanel';
-import type { PanelBase, PanelServices } from './panelBase';
-import { SaliencyPanel } from './saliencyPanel';
-
-type AnyPanel = PanelBase<{ type: string }, { type: string }>;
-type PanelClass = new (panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) => AnyPanel;
-
-const classes: Record<PanelKind, PanelClass> = { filters: FiltersPanel, activations: ActivationsPanel, saliency: SaliencyPanel } as unknown as Record<PanelKind, PanelClass>;
-const titles: Record<PanelKind, string> = { filters: 'Filters', activations: 'Activations', saliency: 'Saliency' };
-
-export const viewType = (kind: PanelKind) => `convscope.${kind}`;
+import { panelKinds, panelTitle, viewType } from '../../shared/panelKinds';
+import type { PanelState } from '../../shared/webviewProtocol';
+import type { PanelServices } from './panelBase';
+import { panelClasses, type AnyPanel } from './panelClasses';
 
 /**
  * One panel per (kind, model): showing a kind for a model that already has one reuses it (and
@@ -24,7 +15,7 @@ export class PanelRegistry implements vscode.Disposable {
   private readonly serializers: vscode.Disposable[];
 
   constructor(private readonly services: PanelServices) {
-    this.serializers = (Object.keys(classes) as PanelKind[]).map((kind) =>
+    this.serializers = panelKinds.map(({ kind }) =>
       vscode.window.registerWebviewPanelSerializer(viewType(kind), {
         deserializeWebviewPanel: async (panel, state: PanelState | undefined) => {
           if (!state?.model) {
@@ -40,7 +31,7 @@ export class PanelRegistry implements vscode.Disposable {
   async show(state: PanelState): Promise<void> {
     const existing = this.open.get(key(state));
     if (existing) return existing.retarget(state);
-    const panel = vscode.window.createWebviewPanel(viewType(state.kind), `${titles[state.kind]} · ${modelName(state.model)}`, vscode.ViewColumn.Beside, {});
+    const panel = vscode.window.createWebviewPanel(viewType(state.kind), `${panelTitle(state.kind)} · ${modelName(state.model)}`, vscode.ViewColumn.Beside, {});
     this.adopt(panel, state);
   }
 
@@ -51,7 +42,7 @@ export class PanelRegistry implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: PanelState): void {
     const k = key(state);
-    const instance = new classes[state.kind](panel, this.services, state, () => {
+    const instance = new panelClasses[state.kind](panel, this.services, state, () => {
       if (this.open.get(k) === instance) this.open.delete(k);
     });
     this.open.set(k, instance);

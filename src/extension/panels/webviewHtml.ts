@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewBundle, type PanelKind } from '../../shared/panelKinds';
 
 /**
  * The page of every panel: CSP `default-src 'none'`, only our own script (by nonce) and style
  * from the extension, images as data: URLs (PNG bytes come from the engine). Nothing remote.
  */
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: string, title: string): string {
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: PanelKind, title: string): string {
   const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${entry}.js`));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, webviewBundle(kind)));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
   // The toolkit (FAST) probes :focus-visible support with a <style> element carrying the nonce of
   // meta[property=csp-nonce]; without it every page load logs a CSP violation. Style attributes
@@ -24,7 +25,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
 <title>${escapeHtml(title)}</title>
 </head>
 <body>
-<main id="app" data-panel="${entry}"></main>
+<main id="app" data-panel="${kind}"></main>
 <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;
