@@ -32,10 +32,19 @@ export interface InputShape {
   channels: 1 | 3;
 }
 
-/** A model ready for the methods: same surface for layers and graph models. */
+/**
+ * What a loaded model can do beyond a forward pass, so that methods ask for a capability rather
+ * than branch on the format: 'layer-outputs' (layers or nodes addressable by name: activations,
+ * Grad-CAM, neuron targets), 'relu-rules' (guided backprop and deconvnet), 'kernels' (filters).
+ */
+export type Capability = 'layer-outputs' | 'relu-rules' | 'kernels';
+
+/** A model ready for the methods: same surface for every format (see model/loaders/). */
 export interface LoadedModel {
   file: string;
+  /** The format it was loaded from (its loader's name). */
   kind: 'layers' | 'graph';
+  capabilities: ReadonlySet<Capability>;
   inputShape: InputShape;
   config: ModelConfig;
   numClasses: number;

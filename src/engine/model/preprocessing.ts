@@ -30,10 +30,15 @@ export interface ModelConfig {
 export const defaultPreprocessing: Preprocessing = { inputRange: [0, 1], channelOrder: 'rgb' };
 
 /** `model.json` → `model.convscope.json`, next to it. */
-export function sidecarPath(modelJsonPath: string): string {
-  const dir = path.dirname(modelJsonPath);
-  const base = path.basename(modelJsonPath).replace(/\.json$/i, '');
-  return path.join(dir, `${base}.convscope.json`);
+/**
+ * The sidecar of any model file: its name without the extension, plus `.convscope.json`
+ * (model.json → model.convscope.json, net.onnx → net.convscope.json). The one place this is
+ * computed.
+ */
+export function sidecarPath(modelPath: string): string {
+  const base = path.basename(modelPath);
+  const dot = base.lastIndexOf('.');
+  return path.join(path.dirname(modelPath), `${dot > 0 ? base.slice(0, dot) : base}.convscope.json`);
 }
 
 /** Reads the sidecar if present; validates every field and names the file in any error. */

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadModel } from '../model/loadModel';
 import type { LoadedModel } from '../model/loadedModel';
+import { sidecarPath } from '../model/preprocessing';
 
 /**
  * One loaded (or loading) model and the jobs that hold it. An entry leaves the cache when it is
@@ -123,7 +124,7 @@ export class ModelCache {
 }
 
 function fileStamp(file: string): string {
-  const parts = [file, file.replace(/\.json$/i, '.convscope.json')].map((f) => {
+  const parts = [file, sidecarPath(file)].map((f) => {
     try {
       const s = statSync(f);
       return `${s.mtimeMs}:${s.size}`;
