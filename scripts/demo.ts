@@ -17,7 +17,7 @@ import { activations } from '../src/engine/methods/activations';
 import { filters } from '../src/engine/methods/filters';
 import { gram } from '../src/engine/methods/gram';
 import { predict } from '../src/engine/methods/predict';
-import { saliencyMethods } from '../src/engine/methods/saliencyMethods';
+import { attributionMethod } from '../src/engine/methods/registry';
 import type { AttributionResult, TargetSpec } from '../src/engine/methods/types';
 import { loadModel } from '../src/engine/model/loadModel';
 import type { LoadedModel } from '../src/engine/model/loadedModel';
@@ -53,7 +53,7 @@ function numbers(r: AttributionResult): string[] {
 async function saliencyCards(model: LoadedModel, tag: string, img: InputImage, methods: [string, Record<string, unknown>][]): Promise<GalleryCard[]> {
   const cards: GalleryCard[] = [];
   for (const [method, options] of methods) {
-    const r = await step(`${tag}: ${method} on ${path.basename(img.file)}`, () => saliencyMethods[method]!(model, img.input, options, noop, signal));
+    const r = await step(`${tag}: ${method} on ${path.basename(img.file)}`, () => attributionMethod(method).run({ model, input: img.input, progress: noop, signal }, options));
     cards.push({ title: `${method}${options.label ? ` (${options.label})` : ''}`, image: savePng(`${tag}-${path.parse(img.file).name}-${method}${options.label ? '-neuron' : ''}.png`, saliencyOverlay(img.image, r)), lines: numbers(r) });
   }
   return cards;

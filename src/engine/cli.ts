@@ -4,9 +4,11 @@ import { parseCommandLine, type Flags } from './cli/args';
 import { commands, commandsWithImages } from './cli/commands';
 import { writeJson, writePng } from './cli/output';
 import { openSession } from './cli/session';
-import { saliencyMethodNames } from './methods/saliencyMethods';
+import { methodFlagNames, methodsHelp } from './cli/methodFlags';
+import { attributionMethodNames } from './methods/registry';
 
-const usage = `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
+/** Built when asked for, from the registered methods (their flags and defaults come from their descriptors). */
+const usage = () => `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
 
 commands
   info          layer table: type, output shape, parameters, receptive field
@@ -14,11 +16,9 @@ commands
   activations   output of a layer (--layer L); --out draws one tile per channel
   filters       kernels of a conv layer (--layer L, default the first; --mode auto|rgb|mean|per-input)
   gram          Gram matrix G = F·Fᵀ/(H·W) of a layer (--layer L)
-  saliency      --method ${saliencyMethodNames.join(' | ')}
+  saliency      --method ${attributionMethodNames().join(' | ')}
                 target: --target <class> (default: top class) or --layer L --channel C (a neuron)
-                occlusion: --window --stride --baseline --occlusion-output logit|probability
-                gradcam: --layer (default: last conv layer); smoothgrad: --base --samples --sigma --seed
-                integrated-gradients: --steps --ig-rule gausslegendre|riemann_trapezoid|... --baseline
+${methodsHelp('                ').join('\n')}
                 display: --colormap viridis|inferno|magma|gray|coolwarm --opacity 0..1
 
 preprocessing (override model.convscope.json): --input-range lo,hi --mean a,b,c --std a,b,c --bgr --labels <file>
@@ -26,9 +26,9 @@ engine: --backend auto|native-gpu|native|wasm|cpu (or CONVSCOPE_BACKEND), --memo
 exit codes: 0 ok, 2 bad input (one line on stderr), 1 internal error`;
 
 async function main(argv: string[]): Promise<number> {
-  const { command, flags } = parseCommandLine(argv);
+  const { command, flags } = parseCommandLine(argv, methodFlagNames());
   if (flags.help || !command) {
-    process.stdout.write(usage + '\n');
+    process.stdout.write(usage() + '\n');
     return command || flags.help ? 0 : 2;
   }
   const run = commands[command];

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
-import { saliencyMethods } from '../../src/engine/methods/saliencyMethods';
+import { attributionMethod, attributionMethodNames } from '../../src/engine/methods/registry';
 import { predict } from '../../src/engine/methods/predict';
 import { activations } from '../../src/engine/methods/activations';
 import { filters } from '../../src/engine/methods/filters';
@@ -23,10 +23,10 @@ beforeAll(async () => {
 
 const options: Record<string, object> = { smoothgrad: { samples: 3 }, 'integrated-gradients': { steps: 5 }, occlusion: { window: 8, stride: 8 } };
 
-it.each(Object.keys(saliencyMethods))('%s leaves tf.memory().numTensors unchanged, for a class and a neuron target', async (name) => {
+it.each(attributionMethodNames())('%s leaves tf.memory().numTensors unchanged, for a class and a neuron target', async (name) => {
   for (const target of [{ kind: 'class' }, { kind: 'neuron', layer: 'conv2', channel: 1 }]) {
     const before = tf.memory().numTensors;
-    const r = await saliencyMethods[name]!(model, x, { ...options[name], target }, noop, signal);
+    const r = await attributionMethod(name).run({ model, input: x, progress: noop, signal }, { ...options[name], target });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.map.data.every(Number.isFinite)).toBe(true);
   }
@@ -43,7 +43,7 @@ it('predict, activations, filters and gram leave no tensors behind', async () =>
 
 it('a failing method (unknown layer) leaves no tensors behind either', async () => {
   const before = tf.memory().numTensors;
-  await expect(saliencyMethods.gradcam!(model, x, { layer: 'nope' }, noop, signal)).rejects.toThrow(/no layer named 'nope'; valid layers: conv1, relu1/);
+  await expect(attributionMethod('gradcam').run({ model, input: x, progress: noop, signal }, { layer: 'nope' })).rejects.toThrow(/no layer named 'nope'; valid layers: conv1, relu1/);
   await expect(activations(model, x, { layer: 'nope' }, noop, signal)).rejects.toThrow(/valid layers/);
   expect(tf.memory().numTensors).toBe(before);
 });

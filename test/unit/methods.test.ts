@@ -8,7 +8,7 @@ import { smoothGrad } from '../../src/engine/methods/smoothGrad';
 import { integratedGradients } from '../../src/engine/methods/integratedGradients';
 import { occlusion, planOcclusion, windowStarts } from '../../src/engine/methods/occlusion';
 import { quadrature } from '../../src/engine/methods/quadrature';
-import { maxIntegrationSteps } from '../../src/engine/methods/limits';
+import { maxSampleCount as maxIntegrationSteps } from '../../src/engine/methods/descriptor';
 import { CancelledError, type Progress } from '../../src/engine/methods/types';
 import { readReference, referenceFile, relL2 } from './support/reference';
 import { saveToTempDir, seedWeights, seededValues } from './support/tinyModels';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors';
 
-/** Every flag of every command; each command reads the ones it understands. */
+/** The flags of every command but the methods' own (those come from their descriptors: cli/methodFlags.ts). */
 const optionSpec = {
   model: { type: 'string' },
   image: { type: 'string' },
@@ -12,17 +12,6 @@ const optionSpec = {
   channel: { type: 'string' },
   target: { type: 'string' },
   method: { type: 'string' },
-  'cam-layer': { type: 'string' },
-  window: { type: 'string' },
-  stride: { type: 'string' },
-  baseline: { type: 'string' },
-  'occlusion-output': { type: 'string' },
-  samples: { type: 'string' },
-  sigma: { type: 'string' },
-  seed: { type: 'string' },
-  base: { type: 'string' },
-  steps: { type: 'string' },
-  'ig-rule': { type: 'string' },
   colormap: { type: 'string' },
   opacity: { type: 'string' },
   mode: { type: 'string' },
@@ -36,16 +25,20 @@ const optionSpec = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type Flags = { [K in keyof typeof optionSpec]?: (typeof optionSpec)[K]['type'] extends 'boolean' ? boolean : string };
+type GeneralFlags = { [K in keyof typeof optionSpec]?: (typeof optionSpec)[K]['type'] extends 'boolean' ? boolean : string };
+/** The general flags by name, plus the methods' flags (strings) under their CLI names. */
+export type Flags = GeneralFlags & { [flag: string]: string | boolean | undefined };
 
 export interface ParsedArgs {
   command: string | undefined;
   flags: Flags;
 }
 
-export function parseCommandLine(argv: string[]): ParsedArgs {
+/** `extraFlags`: string flags beyond the general ones (the registered methods' flags). */
+export function parseCommandLine(argv: string[], extraFlags: readonly string[] = []): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+    const options = { ...Object.fromEntries(extraFlags.map((f) => [f, { type: 'string' as const }])), ...optionSpec };
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     if (positionals.length > 1) throw new UserError(`unexpected argument '${positionals[1]}'`);
     return { command: positionals[0], flags: values as Flags };
   } catch (e) {

@@ -9,13 +9,12 @@ import { saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
 import { gram } from '../methods/gram';
-import { planOcclusion } from '../methods/occlusion';
 import { predict } from '../methods/predict';
-import { maxIntegrationSteps, maxSmoothGradSamples } from '../methods/limits';
-import { integrationRules } from '../methods/quadrature';
-import { saliencyMethodNames, saliencyMethods } from '../methods/saliencyMethods';
+import type { AnyMethodDescriptor } from '../methods/descriptor';
+import { attributionMethod, attributionMethodNames } from '../methods/registry';
 import type { ProgressFn, Target, TargetSpec } from '../methods/types';
 import { choiceFlag, numberFlag, requireFlag, type Flags } from './args';
+import { methodOptionsFromFlags } from './methodFlags';
 import { formatShape, table } from './output';
 import { openImage, type Session } from './session';
 
@@ -105,16 +104,17 @@ const filtersCommand: Command = async (ctx) => {
 
 const saliencyCommand: Command = async (ctx) => {
   const { flags } = ctx;
-  const method = choiceFlag(flags, 'method', saliencyMethodNames) ?? 'vanilla';
-  const options = saliencyOptions(method, flags);
+  const method = choiceFlag(flags, 'method', attributionMethodNames()) ?? 'vanilla';
+  const descriptor = attributionMethod(method);
+  const options = saliencyOptions(descriptor, flags);
   const model = ctx.session.model;
-  if (method === 'occlusion') {
-    const plan = planOcclusion(model, options);
-    ctx.announce(`occlusion: ${plan.windows} windows in batches of up to ${plan.batchSize} → ${plan.forwardPasses} forward passes`);
-  }
+  // The cost also checks model-dependent options (an occlusion window larger than the input)
+  // before the image is read; a run of many passes says what it will cost before it starts.
+  const cost = descriptor.cost(options, model);
+  if (cost.forwardPasses > 2) ctx.announce(`${method}: ${cost.summary}`);
   const img = openImage(ctx.session, flags);
   try {
-    const r = await saliencyMethods[method]!(model, img.input, options, ctx.progress, ctx.signal);
+    const r = await descriptor.run({ model, input: img.input, progress: ctx.progress, signal: ctx.signal }, options);
     const details = Object.entries(r.details).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.length}]` : typeof v === 'number' ? +v.toPrecision(6) : v}`).join(' ');
     const text = [`${method} on ${img.file}`, `target   ${describeTarget(r.target, model.config.labels)}`, `map      ${formatShape(r.map.shape)} ${summarize(r.map.data)}`, `details  ${details}`].join('\n');
     const png = saliencyOverlay(img.image, r, { colormap: colormapFlag(flags), opacity: numberFlag(flags, 'opacity', { min: 0, max: 1 }) });
@@ -124,26 +124,14 @@ const saliencyCommand: Command = async (ctx) => {
   }
 };
 
-function saliencyOptions(method: string, flags: Flags): Record<string, unknown> {
+function saliencyOptions(descriptor: AnyMethodDescriptor, flags: Flags): Record<string, unknown> {
   const channel = numberFlag(flags, 'channel', { integer: true, min: 0 });
   const targetIndex = numberFlag(flags, 'target', { integer: true, min: 0 });
   if (channel !== undefined && targetIndex !== undefined) throw new UserError('give either --target (a class) or --layer with --channel (a neuron), not both');
   let target: TargetSpec = { kind: 'class', index: targetIndex };
   if (channel !== undefined) target = { kind: 'neuron', layer: requireFlag(flags, 'layer', 'with --channel (the neuron is the mean of that channel of that layer)'), channel };
   const budget = numberFlag(flags, 'memory-budget', { min: 1 });
-  const common = { target, memoryBudgetBytes: budget === undefined ? undefined : budget * 1024 * 1024 };
-  switch (method) {
-    case 'occlusion':
-      return { ...common, window: numberFlag(flags, 'window', { integer: true, min: 1 }), stride: numberFlag(flags, 'stride', { integer: true, min: 1 }), baseline: numberFlag(flags, 'baseline'), output: choiceFlag(flags, 'occlusion-output', ['logit', 'probability'] as const) };
-    case 'gradcam':
-      return { ...common, layer: channel === undefined ? (flags['cam-layer'] ?? flags.layer) : flags['cam-layer'] };
-    case 'smoothgrad':
-      return { ...common, base: choiceFlag(flags, 'base', ['vanilla', 'guided', 'deconvnet'] as const), samples: numberFlag(flags, 'samples', { integer: true, min: 1, max: maxSmoothGradSamples }), sigma: numberFlag(flags, 'sigma', { min: 0 }), seed: numberFlag(flags, 'seed', { integer: true }) };
-    case 'integrated-gradients':
-      return { ...common, steps: numberFlag(flags, 'steps', { integer: true, min: 1, max: maxIntegrationSteps }), rule: choiceFlag(flags, 'ig-rule', integrationRules), baseline: numberFlag(flags, 'baseline') };
-    default:
-      return common;
-  }
+  return { target, memoryBudgetBytes: budget === undefined ? undefined : budget * 1024 * 1024, ...methodOptionsFromFlags(descriptor, flags, channel !== undefined) };
 }
 
 function describeTarget(t: Target, labels?: string[]): string {

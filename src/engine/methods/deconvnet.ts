@@ -1,4 +1,6 @@
-import { gradientSaliency } from './gradientSaliency';
+import { gradientDescriptor, gradientSaliency } from './gradientSaliency';
 
 /** Deconvnet: every ReLU passes only the positive part of the incoming gradient, whatever its input. */
 export const deconvnet = gradientSaliency('deconvnet', 'deconvnet');
+
+export const deconvnetMethod = gradientDescriptor('deconvnet', 'Deconvnet', 'Gradient passed only where the incoming gradient is positive', deconvnet);

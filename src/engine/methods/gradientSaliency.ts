@@ -3,6 +3,7 @@ import type { ReluRule } from '../model/loadedModel';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxAbsOverChannels } from './maps';
 import { resolveTarget } from './target';
+import type { MethodDescriptor } from './descriptor';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
 export interface GradientOptions {
@@ -27,5 +28,19 @@ export function gradientSaliency(name: string, relu: ReluRule): Method<GradientO
     } finally {
       tf.dispose([grad, map]);
     }
+  };
+}
+
+/** The descriptor of a single-pass gradient method: no options of its own, one backward pass. */
+export function gradientDescriptor(name: string, label: string, hint: string, method: Method<GradientOptions, AttributionResult>): MethodDescriptor<GradientOptions> {
+  return {
+    name,
+    label,
+    hint,
+    options: {},
+    // One forward pass to find the target class, then one forward + backward pass.
+    cost: () => ({ forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' }),
+    run: (ctx, options) => method(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+    result: 'attribution',
   };
 }

@@ -2,9 +2,9 @@ import * as tf from '../tf';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
 import { checkCompleteness } from './completeness';
 import { interruptibleInputGradient } from './interruptibleGrad';
-import { checkCount, maxIntegrationSteps } from './limits';
+import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
 import { sumOverChannels } from './maps';
-import { quadrature, type IntegrationRule } from './quadrature';
+import { integrationRules, quadrature, type IntegrationRule } from './quadrature';
 import { objective, resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
@@ -24,7 +24,7 @@ export interface IntegratedGradientsOptions {
  */
 export const integratedGradients: Method<IntegratedGradientsOptions, AttributionResult> = async (model, input, options, progress, signal) => {
   const { steps = 50, rule = 'gausslegendre', baseline = 0 } = options;
-  checkCount('integrated gradients steps', steps, maxIntegrationSteps);
+  validateOptions(integratedGradientsMethod, options);
   const { alphas, weights } = quadrature(rule, steps);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
@@ -86,4 +86,22 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
   } finally {
     tf.dispose([base, diff, weighted]);
   }
+};
+
+export const integratedGradientsMethod: MethodDescriptor<IntegratedGradientsOptions> = {
+  name: 'integrated-gradients',
+  label: 'Integrated gradients',
+  hint: 'Gradients integrated along the path from a black image (signed)',
+  options: {
+    steps: { type: 'int', default: 50, min: 1, max: maxSampleCount, cliFlag: 'steps', settingKey: 'convscope.integratedGradients.steps', label: 'Steps', hint: 'points of the path integral' },
+    rule: { type: 'choice', default: 'gausslegendre', choices: integrationRules, cliFlag: 'ig-rule', label: 'Rule', hint: 'quadrature rule, as Captum names them' },
+    baseline: { type: 'number', default: 0, cliFlag: 'baseline', label: 'Baseline', hint: 'constant baseline in model-input space' },
+  },
+  cost: (o) => {
+    const n = o.steps ?? 50;
+    // Two more forward passes check completeness: f(x) and f(baseline).
+    return { forwardPasses: n + 2, backwardPasses: n, summary: `${n} path steps: ${n} forward + backward passes` };
+  },
+  run: (ctx, options) => integratedGradients(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  result: 'attribution',
 };

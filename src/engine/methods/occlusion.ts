@@ -2,6 +2,7 @@ import * as tf from '../tf';
 import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import type { MethodDescriptor } from './descriptor';
 import { objective, resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
@@ -118,3 +119,22 @@ function spreadDeltas(plan: OcclusionPlan, deltas: Float64Array, window: number,
   }
   return { attribution: { shape: [H, W, C], data: attribution }, map: { shape: [H, W], data: map } };
 }
+
+export const occlusionMethod: MethodDescriptor<OcclusionOptions> = {
+  name: 'occlusion',
+  label: 'Occlusion',
+  hint: 'Drop of the target score when a sliding window is blanked out (signed)',
+  options: {
+    // The largest window is the input's smaller side; planOcclusion checks it against the model.
+    window: { type: 'int', default: 8, min: 1, cliFlag: 'window', settingKey: 'convscope.occlusion.window', label: 'Window', hint: 'window size in pixels (square)' },
+    stride: { type: 'int', default: 4, min: 1, cliFlag: 'stride', settingKey: 'convscope.occlusion.stride', label: 'Stride', hint: 'step between windows in pixels' },
+    baseline: { type: 'number', default: 0, cliFlag: 'baseline', label: 'Baseline', hint: 'value the window is filled with, in model-input space' },
+    output: { type: 'choice', default: 'logit', choices: ['logit', 'probability'], cliFlag: 'occlusion-output', label: 'Score', hint: 'score whose drop is measured' },
+  },
+  cost: (o, model) => {
+    const plan = planOcclusion(model, o);
+    return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
+  },
+  run: (ctx, options) => occlusion(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  result: 'attribution',
+};

@@ -2,7 +2,7 @@ import * as tf from '../tf';
 import type { ReluRule } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
-import { checkCount, maxSmoothGradSamples } from './limits';
+import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
 import { maxAbsOverChannels } from './maps';
 import { gaussianNoise } from './seededNoise';
 import { resolveTarget } from './target';
@@ -27,7 +27,7 @@ const ruleOf: Record<NonNullable<SmoothGradOptions['base']>, ReluRule> = { vanil
  */
 export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal) => {
   const { base = 'vanilla', samples = 25, sigma = 0.15, seed = 0 } = options;
-  checkCount('smoothgrad samples', samples, maxSmoothGradSamples);
+  validateOptions(smoothGradMethod, options);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
   const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
@@ -68,4 +68,22 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
   } finally {
     sum.dispose();
   }
+};
+
+export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
+  name: 'smoothgrad',
+  label: 'SmoothGrad',
+  hint: 'Vanilla gradient averaged over noisy copies of the image',
+  options: {
+    base: { type: 'choice', default: 'vanilla', choices: ['vanilla', 'guided', 'deconvnet'], cliFlag: 'base', label: 'Base method', hint: 'the gradient method to smooth' },
+    samples: { type: 'int', default: 25, min: 1, max: maxSampleCount, cliFlag: 'samples', settingKey: 'convscope.smoothGrad.samples', label: 'Samples', hint: 'noisy copies averaged' },
+    sigma: { type: 'number', default: 0.15, min: 0, cliFlag: 'sigma', label: 'Noise', hint: 'noise standard deviation as a fraction of the input range' },
+    seed: { type: 'int', default: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise' },
+  },
+  cost: (o) => {
+    const n = o.samples ?? 25;
+    return { forwardPasses: n, backwardPasses: n, summary: `${n} noisy samples: ${n} forward + backward passes` };
+  },
+  run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  result: 'attribution',
 };

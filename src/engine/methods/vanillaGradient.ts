@@ -1,4 +1,6 @@
-import { gradientSaliency } from './gradientSaliency';
+import { gradientDescriptor, gradientSaliency } from './gradientSaliency';
 
 /** Vanilla gradient: ∂(target score)/∂input, map = max over channels of |gradient|. */
 export const vanillaGradient = gradientSaliency('vanilla', 'standard');
+
+export const vanillaGradientMethod = gradientDescriptor('vanilla', 'Vanilla gradient', 'Gradient of the target score with respect to the input pixels', vanillaGradient);

@@ -9,10 +9,9 @@ import { renderFilterGrid, renderFilterTiles } from '../render/renderFilters';
 import { saliencyHeatmap, saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
-import { checkCount, maxIntegrationSteps, maxSmoothGradSamples } from '../methods/limits';
-import { planOcclusion } from '../methods/occlusion';
+import { validateOptions } from '../methods/descriptor';
 import { predict } from '../methods/predict';
-import { saliencyMethods } from '../methods/saliencyMethods';
+import { attributionMethod } from '../methods/registry';
 import { checkpoint, type ProgressFn } from '../methods/types';
 import type { ModelCache } from './modelCache';
 
@@ -80,35 +79,22 @@ export function createHandlers(models: ModelCache) {
     },
 
     async saliencyPlan(p: P.SaliencyParams): Promise<P.SaliencyPlanResult> {
-      checkSampleCounts(p.options);
-      return models.use(p.model, (m) => {
-        const o = p.options ?? {};
-        switch (p.method) {
-          case 'occlusion': {
-            const plan = planOcclusion(m, o);
-            return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
-          }
-          case 'smoothgrad':
-            return { forwardPasses: o.samples ?? 25, backwardPasses: o.samples ?? 25, summary: `${o.samples ?? 25} noisy samples: ${o.samples ?? 25} forward + backward passes` };
-          case 'integrated-gradients':
-            return { forwardPasses: (o.steps ?? 50) + 2, backwardPasses: o.steps ?? 50, summary: `${o.steps ?? 50} path steps: ${o.steps ?? 50} forward + backward passes` };
-          default:
-            return { forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' };
-        }
-      });
+      // Bad options are refused before the model loads.
+      const method = attributionMethod(p.method);
+      const options = validateOptions(method, p.options);
+      return models.use(p.model, (m) => method.cost(options, m));
     },
 
     async saliency(p: P.SaliencyParams, ctx: JobContext): Promise<P.SaliencyResult> {
-      checkSampleCounts(p.options);
+      const method = attributionMethod(p.method);
+      const options = validateOptions(method, p.options);
       return models.use(p.model, async (m) => {
         // Loading a large model takes seconds: a cancel sent meanwhile is honoured here.
         await checkpoint(ctx.signal);
         const img = loadInputImage(m, p.image);
         const t0 = Date.now();
         try {
-          const run = saliencyMethods[p.method];
-          if (!run) throw new Error(`unknown saliency method '${p.method}'`);
-          const r = await run(m, img.input, { ...p.options, target: p.target }, ctx.progress, ctx.signal);
+          const r = await method.run({ model: m, input: img.input, progress: ctx.progress, signal: ctx.signal }, { ...options, target: p.target });
           await checkpoint(ctx.signal);
           const render = { colormap: p.colormap, opacity: p.opacity };
           return {
@@ -132,12 +118,6 @@ export function createHandlers(models: ModelCache) {
 }
 
 export type EngineHandlers = ReturnType<typeof createHandlers>;
-
-/** Refuses step and sample counts that would run for days (a typed user error, before any work). */
-function checkSampleCounts(options: P.SaliencyOptions | undefined): void {
-  checkCount('integrated gradients steps', options?.steps, maxIntegrationSteps);
-  checkCount('smoothgrad samples', options?.samples, maxSmoothGradSamples);
-}
 
 function channelMaps(shape: number[], data: Float32Array): P.ChannelActivation[] {
   const C = shape[shape.length - 1]!;

@@ -1,0 +1,53 @@
+import type { AnyMethodDescriptor, OptionSpec } from '../methods/descriptor';
+import { attributionMethods } from '../methods/registry';
+import { choiceFlag, numberFlag, type Flags } from './args';
+
+/** The flags every registered method reads, each once (methods may share one, e.g. --baseline). */
+export function methodFlagNames(): string[] {
+  return [...new Set(attributionMethods().flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))];
+}
+
+/**
+ * A method's options from the command line, parsed and checked against its schema (a UserError
+ * naming the flag otherwise); absent flags are left out so the method's defaults apply. A 'layer'
+ * option also reads --layer, unless --layer names a neuron target (--channel given).
+ */
+export function methodOptionsFromFlags(d: AnyMethodDescriptor, flags: Flags, neuronTarget: boolean): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(d.options)) {
+    const value = flagValue(spec, flags, neuronTarget);
+    if (value !== undefined) options[key] = value;
+  }
+  return options;
+}
+
+function flagValue(spec: OptionSpec, flags: Flags, neuronTarget: boolean): unknown {
+  const name = spec.cliFlag;
+  switch (spec.type) {
+    case 'int':
+    case 'number':
+      return numberFlag(flags, name, { integer: spec.type === 'int', min: spec.min, max: spec.max });
+    case 'choice':
+      return choiceFlag(flags, name, spec.choices ?? []);
+    case 'layer': {
+      const raw = flags[name] ?? (neuronTarget ? undefined : flags.layer);
+      return typeof raw === 'string' ? raw : undefined;
+    }
+    case 'string':
+      return typeof flags[name] === 'string' ? flags[name] : undefined;
+  }
+}
+
+/** One line per method with options, for --help: `smoothgrad: --samples 1..4096 (25) …`. */
+export function methodsHelp(indent: string): string[] {
+  return attributionMethods()
+    .filter((d) => Object.keys(d.options).length > 0)
+    .map((d) => `${indent}${d.name}: ${Object.values(d.options).map(flagHelp).join(' ')}`);
+}
+
+function flagHelp(spec: OptionSpec): string {
+  const values =
+    spec.type === 'choice' ? (spec.choices ?? []).join('|') : spec.type === 'layer' ? 'L' : spec.min !== undefined && spec.max !== undefined ? `${spec.min}..${spec.max}` : spec.type === 'string' ? 'S' : spec.type === 'int' ? 'N' : 'X';
+  const fallback = spec.default !== undefined ? ` (${spec.default})` : ` (${spec.hint})`;
+  return `--${spec.cliFlag} ${values}${fallback}`;
+}

@@ -1,0 +1,78 @@
+import type * as tf from '../tf';
+import { UserError } from '../errors';
+import type { LoadedModel } from '../model/loadedModel';
+import type { CostPlan, MethodInfo, OptionSchema, OptionSpec } from '../../shared/methodSchema';
+import type { AttributionResult, ProgressFn } from './types';
+
+export type { CostPlan, OptionSchema, OptionSpec } from '../../shared/methodSchema';
+
+/** What a run gets besides its options: the model, the input, a progress sink and cancellation. */
+export interface MethodContext {
+  model: LoadedModel;
+  input: tf.Tensor4D;
+  progress: ProgressFn;
+  signal: AbortSignal;
+}
+
+/**
+ * One explanation method (DESIGN.md §3). The registry's list of these generates the engine's
+ * dispatch, the CLI's flags and --help, the panels' controls and the extension's defaults.
+ * Options outside the schema (target, memoryBudgetBytes) are common to every method.
+ */
+export interface MethodDescriptor<O = Record<string, unknown>> extends MethodInfo {
+  cost(options: O, model: LoadedModel): CostPlan;
+  run(ctx: MethodContext, options: O): Promise<AttributionResult>;
+}
+
+// The registry holds descriptors of different option types side by side; options reach them
+// only through validateOptions, which checks them against the descriptor's own schema.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyMethodDescriptor = MethodDescriptor<any>;
+
+/** The public part, as sent over the protocol. */
+export function methodInfo(d: AnyMethodDescriptor): MethodInfo {
+  return { name: d.name, label: d.label, hint: d.hint, options: d.options, result: d.result };
+}
+
+/** "integrated gradients steps": how error messages name an option (the label, lower case). */
+export function optionTitle(d: MethodInfo, key: string): string {
+  return `${d.label.toLowerCase()} ${key}`;
+}
+
+/** Why `value` does not fit `spec`, or undefined when it does (absent values always fit). */
+export function optionProblem(spec: OptionSpec, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (spec.type === 'int' || spec.type === 'number') {
+    const ok = typeof value === 'number' && Number.isFinite(value) && (spec.type === 'number' || Number.isInteger(value)) && (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
+    if (ok) return undefined;
+    const range = spec.min !== undefined || spec.max !== undefined ? ` in [${spec.min ?? '-∞'}, ${spec.max ?? '∞'}]` : '';
+    return `must be ${spec.type === 'int' ? 'an integer' : 'a number'}${range}`;
+  }
+  if (spec.type === 'choice') return spec.choices?.includes(value as string) ? undefined : `must be one of ${(spec.choices ?? []).join(', ')}`;
+  return typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty string';
+}
+
+/** Throws a UserError naming the first option of the schema that does not fit; returns the options. */
+export function validateOptions<O>(d: MethodInfo, options: O | undefined): O {
+  const given = (options ?? {}) as Record<string, unknown>;
+  for (const [key, spec] of Object.entries(d.options)) {
+    const problem = optionProblem(spec, given[key]);
+    if (problem) throw new UserError(`${optionTitle(d, key)} ${problem}; got ${JSON.stringify(given[key]) ?? String(given[key])}`);
+  }
+  return given as O;
+}
+
+/** The schema's defaults, for options that have one. */
+export function optionDefaults(d: MethodInfo): Record<string, number | string> {
+  return Object.fromEntries(Object.entries(d.options).flatMap(([k, s]) => (s.default === undefined ? [] : [[k, s.default]])));
+}
+
+/**
+ * Upper bound on the sample counts users choose (integrated-gradients steps, SmoothGrad samples).
+ * Gauss–Legendre integrated gradients is complete to well under 0.1 % at a few hundred steps, and
+ * SmoothGrad's mean stops changing visibly past a few hundred samples (Smilkov et al. use 50), so
+ * 4096 is far past any useful value (80× the defaults) while a mistyped 1e9 is refused instead of
+ * running for days. At the bound the quadrature nodes take tens of milliseconds, and memory stays
+ * bounded by the batch budget.
+ */
+export const maxSampleCount = 4096;
