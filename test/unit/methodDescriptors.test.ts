@@ -1,0 +1,101 @@
+// One list of method descriptors drives the engine's dispatch, the CLI's flags and --help: a method
+// registered at test time, and named nowhere else, shows up in all of them.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '../../src/engine/tf';
+import { parseCommandLine } from '../../src/engine/cli/args';
+import { methodFlagNames, methodOptionsFromFlags, methodsHelp } from '../../src/engine/cli/methodFlags';
+import type { MethodDescriptor } from '../../src/engine/methods/descriptor';
+import { attributionMethod, attributionMethodNames, attributionMethods, registerAttributionMethod } from '../../src/engine/methods/registry';
+import { createHandlers } from '../../src/engine/service/handlers';
+import { ModelCache } from '../../src/engine/service/modelCache';
+import type { SaliencyParams } from '../../src/shared/engineProtocol';
+import { useWasm } from './support/backend';
+import { referenceFile } from './support/reference';
+
+beforeAll(useWasm);
+
+/** A throw-away method: its map is `level` everywhere, and it claims `level` forward passes. */
+const flat: MethodDescriptor<{ level?: number }> = {
+  name: 'flat-test',
+  label: 'Flat test',
+  hint: 'the same value at every pixel',
+  options: { level: { type: 'int', default: 3, min: 1, max: 9, cliFlag: 'flat-level', label: 'Level', hint: 'the value' } },
+  cost: (o) => ({ forwardPasses: o.level ?? 3, backwardPasses: 0, summary: `level ${o.level ?? 3}` }),
+  run: async (ctx, o) => {
+    const { height: H, width: W, channels: C } = ctx.model.inputShape;
+    const level = o.level ?? 3;
+    return {
+      method: 'flat-test',
+      target: { kind: 'class', index: 0 },
+      attribution: { shape: [H, W, C], data: new Float32Array(H * W * C).fill(level) },
+      map: { shape: [H, W], data: new Float32Array(H * W).fill(level) },
+      signedMap: false,
+      details: { level },
+    };
+  },
+  result: 'attribution',
+};
+
+let unregister: (() => void) | undefined;
+afterEach(() => {
+  unregister?.();
+  unregister = undefined;
+});
+
+describe('a method registered at test time', () => {
+  const model = referenceFile('model_a/model/model.json');
+  const image = referenceFile('model_a/radial_bar/input.png');
+
+  it('is dispatched, planned and validated by the engine handlers', async () => {
+    const handlers = createHandlers(new ModelCache({ capacity: 1 }));
+    const params = (options?: Record<string, unknown>) => ({ model, image, method: 'flat-test', options }) as unknown as SaliencyParams;
+    const job = { signal: new AbortController().signal, progress: () => {} };
+    await expect(handlers.saliencyPlan(params())).rejects.toThrow(/unknown saliency method 'flat-test'/);
+    unregister = registerAttributionMethod(flat);
+    expect(await handlers.saliencyPlan(params({ level: 5 }))).toEqual({ forwardPasses: 5, backwardPasses: 0, summary: 'level 5' });
+    // The model is loaded and cached now: what the run allocates must all be freed.
+    const before = tf.memory().numTensors;
+    const r = await handlers.saliency(params({ level: 7 }), job);
+    expect(r.method).toBe('flat-test');
+    expect(new Set(r.map.data)).toEqual(new Set([7]));
+    await expect(handlers.saliency(params({ level: 10 }), job)).rejects.toThrow(/flat test level must be an integer in \[1, 9\]; got 10/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('gets its CLI flag, parsed and range-checked from its schema, and a line in --help', () => {
+    expect(() => parseCommandLine(['saliency', '--flat-level', '4'], methodFlagNames())).toThrow(/unknown option '--flat-level'/);
+    unregister = registerAttributionMethod(flat);
+    expect(attributionMethodNames()).toContain('flat-test');
+    const { flags } = parseCommandLine(['saliency', '--method', 'flat-test', '--flat-level', '4'], methodFlagNames());
+    expect(methodOptionsFromFlags(attributionMethod('flat-test'), flags, false)).toEqual({ level: 4 });
+    const tooHigh = parseCommandLine(['saliency', '--flat-level', '12'], methodFlagNames()).flags;
+    expect(() => methodOptionsFromFlags(attributionMethod('flat-test'), tooHigh, false)).toThrow(/--flat-level must be an integer in \[1, 9\]; got '12'/);
+    expect(methodsHelp('')).toContain('flat-test: --flat-level 1..9 (3)');
+  });
+});
+
+describe('the registered methods', () => {
+  it('have unique names, and a CLI flag shared by two methods means the same kind of value in both', () => {
+    const names = attributionMethodNames();
+    expect(new Set(names).size).toBe(names.length);
+    const kinds = new Map<string, string>();
+    for (const d of attributionMethods()) {
+      for (const spec of Object.values(d.options)) {
+        const kind = JSON.stringify([spec.type, spec.choices ?? null]);
+        expect(kinds.get(spec.cliFlag) ?? kind, `--${spec.cliFlag} of ${d.name}`).toBe(kind);
+        kinds.set(spec.cliFlag, kind);
+      }
+    }
+  });
+
+  it('have defaults inside their own ranges and choices', () => {
+    for (const d of attributionMethods()) {
+      for (const [key, spec] of Object.entries(d.options)) {
+        if (spec.default === undefined) continue;
+        if (spec.type === 'choice') expect(spec.choices, `${d.name}.${key}`).toContain(spec.default);
+        if (spec.min !== undefined) expect(spec.default, `${d.name}.${key}`).toBeGreaterThanOrEqual(spec.min);
+        if (spec.max !== undefined) expect(spec.default, `${d.name}.${key}`).toBeLessThanOrEqual(spec.max);
+      }
+    }
+  });
+});
