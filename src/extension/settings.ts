@@ -6,10 +6,8 @@ export interface Settings {
   defaultModel: string;
   backend: 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
   colormap: ColormapName;
-  occlusionWindow: number;
-  occlusionStride: number;
-  smoothGradSamples: number;
-  integratedGradientsSteps: number;
+  /** A method option's setting by its full key ('convscope.smoothGrad.samples'); the keys come from the method descriptors. */
+  methodSetting: (key: string) => unknown;
 }
 
 export function readSettings(): Settings {
@@ -18,9 +16,7 @@ export function readSettings(): Settings {
     defaultModel: c.get('defaultModel', ''),
     backend: c.get('backend', 'auto'),
     colormap: c.get('colormap', 'inferno'),
-    occlusionWindow: c.get('occlusion.window', 8),
-    occlusionStride: c.get('occlusion.stride', 4),
-    smoothGradSamples: c.get('smoothGrad.samples', 25),
-    integratedGradientsSteps: c.get('integratedGradients.steps', 50),
+    // No default here: an unset option is left to the engine's descriptor default.
+    methodSetting: (key) => c.get(key.replace(/^convscope\./, '')),
   };
 }

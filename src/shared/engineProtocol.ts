@@ -4,6 +4,7 @@
 // params and gives the result type on both sides, and no call site spells a method name. The
 // only runtime code is vscode-jsonrpc's small RequestType/NotificationType classes.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { CostPlan, MethodInfo } from './methodSchema';
 
 export const EngineRequests = {
   modelInfo: new RequestType<ModelParams, ModelInfoResult, void>('model/info'),
@@ -112,8 +113,16 @@ export interface ModelInfoResult {
   description?: string;
   layers: LayerInfo[];
   backend: string;
+  /** The engine's saliency methods, from their descriptors; always sent by the engine, optional here so fakes need not. */
+  methods?: SaliencyMethodInfo[];
   /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
   warnings?: string[];
+}
+
+/** A saliency method as the host sees it, with what a run at its default options costs on this model. */
+export interface SaliencyMethodInfo extends MethodInfo {
+  /** Absent when the defaults do not fit this model (e.g. an occlusion window larger than the input). */
+  defaultCost?: CostPlan;
 }
 
 export interface ClassScore {
@@ -178,24 +187,16 @@ export interface ActivationsResult {
   warnings?: string[];
 }
 
-export type SaliencyMethodName = 'vanilla' | 'guided' | 'deconvnet' | 'occlusion' | 'gradcam' | 'smoothgrad' | 'integrated-gradients';
-export const saliencyMethodList: SaliencyMethodName[] = ['vanilla', 'guided', 'deconvnet', 'smoothgrad', 'integrated-gradients', 'gradcam', 'occlusion'];
+/** A registered method's name (ModelInfoResult.methods lists them); the engine refuses unknown ones. */
+export type SaliencyMethodName = string;
 
 export type TargetSpec = { kind: 'class'; index?: number } | { kind: 'neuron'; layer: string; channel: number };
 
+/** Options by name, as the method's descriptor declares them (checked by the engine against its schema). */
 export interface SaliencyOptions {
-  window?: number;
-  stride?: number;
-  baseline?: number;
-  samples?: number;
-  sigma?: number;
-  seed?: number;
-  base?: 'vanilla' | 'guided' | 'deconvnet';
-  steps?: number;
-  /** Grad-CAM layer. */
-  layer?: string;
   /** Bytes one batch may use (the CLI's --memory-budget); results do not depend on it. */
   memoryBudgetBytes?: number;
+  [option: string]: number | string | undefined;
 }
 
 export type ColormapName = 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm';

@@ -1,7 +1,7 @@
 // The host ↔ webview link: one discriminated union per direction and panel kind. Types plus two
 // constant tables; both the extension host and the browser bundles import this file, so it must
 // never import runtime code.
-import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
+import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
 import type { PanelKind } from './panelKinds';
 
 /** The kinds come from the one table in panelKinds.ts; re-exported for the files that import them from here. */
@@ -96,7 +96,8 @@ export type SaliencyToWebview =
       predictions: ClassScore[];
       hideClasses: boolean;
       numClasses: number;
-      methods: SaliencyMethodName[];
+      /** The engine's methods, in its order: names, labels, hints and option schemas from their descriptors. */
+      methods: SaliencyMethodInfo[];
       /** Layers with a channel axis, for neuron targets. */
       layers: LayerInfo[];
       backend: string;

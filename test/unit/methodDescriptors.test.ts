@@ -1,5 +1,5 @@
-// One list of method descriptors drives the engine's dispatch, the CLI's flags and --help: a method
-// registered at test time, and named nowhere else, shows up in all of them.
+// One list of method descriptors drives the engine's dispatch, the CLI's flags and --help and the
+// protocol's method list: a method registered at test time, and named nowhere else, shows up in all.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import { parseCommandLine } from '../../src/engine/cli/args';
@@ -48,7 +48,7 @@ describe('a method registered at test time', () => {
 
   it('is dispatched, planned and validated by the engine handlers', async () => {
     const handlers = createHandlers(new ModelCache({ capacity: 1 }));
-    const params = (options?: Record<string, unknown>) => ({ model, image, method: 'flat-test', options }) as unknown as SaliencyParams;
+    const params = (options?: SaliencyParams['options']): SaliencyParams => ({ model, image, method: 'flat-test', options });
     const job = { signal: new AbortController().signal, progress: () => {} };
     await expect(handlers.saliencyPlan(params())).rejects.toThrow(/unknown saliency method 'flat-test'/);
     unregister = registerAttributionMethod(flat);
@@ -60,6 +60,16 @@ describe('a method registered at test time', () => {
     expect(new Set(r.map.data)).toEqual(new Set([7]));
     await expect(handlers.saliency(params({ level: 10 }), job)).rejects.toThrow(/flat test level must be an integer in \[1, 9\]; got 10/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is listed, with its label, hint, option schema and cost at its defaults, in the model info the host gets', async () => {
+    const handlers = createHandlers(new ModelCache({ capacity: 1 }));
+    const names = async () => ((await handlers.modelInfo({ model })).methods ?? []).map((m) => m.name);
+    expect(await names()).not.toContain('flat-test');
+    unregister = registerAttributionMethod(flat);
+    expect(await names()).toEqual([...attributionMethodNames()]);
+    const listed = (await handlers.modelInfo({ model })).methods?.find((m) => m.name === 'flat-test');
+    expect(listed).toEqual({ name: 'flat-test', label: 'Flat test', hint: 'the same value at every pixel', options: flat.options, result: 'attribution', defaultCost: { forwardPasses: 3, backwardPasses: 0, summary: 'level 3' } });
   });
 
   it('gets its CLI flag, parsed and range-checked from its schema, and a line in --help', () => {

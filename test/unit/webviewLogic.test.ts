@@ -3,10 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderFilterGrid } from '../../src/engine/render/renderFilters';
 import type { ChannelActivation, ClassScore, FilterMode, FiltersResult } from '../../src/shared/engineProtocol';
-import { saliencyMethodList } from '../../src/shared/engineProtocol';
 import { orderChannels, ordinal, rankOf, visibleChannels } from '../../src/webviews/activations/channels';
 import { filterAtPoint, filterBox, gridGeometry } from '../../src/webviews/filters/gridHit';
-import { orderedMethods, runLabel } from '../../src/webviews/saliency/methods';
+import { methodTitle, orderedMethods, runLabel } from '../../src/webviews/saliency/methods';
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, topChoice, type TargetContext } from '../../src/webviews/saliency/targets';
 import { formatDetail, formatMs, formatNumber, formatPercent, formatShape, layerLabel } from '../../src/webviews/ui/format';
 
@@ -103,7 +102,10 @@ describe('saliency targets', () => {
 
 describe('methods', () => {
   it('keeps the engine order and drops unknown names', () => {
-    expect(orderedMethods(['occlusion', 'vanilla', 'bogus', 'vanilla'], saliencyMethodList)).toEqual(['vanilla', 'occlusion']);
+    expect(orderedMethods(['occlusion', 'vanilla', 'bogus', 'vanilla'], ['vanilla', 'guided', 'occlusion', 'gradcam'])).toEqual(['vanilla', 'occlusion']);
+    const listed = [{ name: 'gradcam', label: 'Grad-CAM', hint: 'class activation map' }];
+    expect(methodTitle(listed, 'gradcam')).toEqual({ label: 'Grad-CAM', hint: 'class activation map' });
+    expect(methodTitle(listed, 'new-method')).toEqual({ label: 'new-method', hint: '' });
     expect(runLabel(0)).toBe('Run');
     expect(runLabel(1)).toBe('Run');
     expect(runLabel(3)).toBe('Compare 3 methods');

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { channelLayers, exportBaseName, exportJson, filterLayers, imageMime, isCheapMethod, looksLikePng, modelName, pickActivationLayer, readImageDataUrl, saliencyOptions, viewOf } from '../../src/extension/panels/panelData';
-import { saliencyMethodList, type LayerInfo, type SaliencyResult } from '../../src/shared/engineProtocol';
+import type { LayerInfo, SaliencyMethodInfo, SaliencyResult } from '../../src/shared/engineProtocol';
+import { methodInfo } from '../../src/engine/methods/descriptor';
+import { attributionMethod } from '../../src/engine/methods/registry';
 import { colormapList, defaultViews } from '../../src/shared/webviewProtocol';
 
 const layer = (name: string, type: string, outputShape: number[], isConv = false): LayerInfo => ({ name, type, outputShape, params: 0, isConv });
@@ -71,17 +73,26 @@ describe('images and exports', () => {
 });
 
 describe('saliency options and defaults', () => {
-  const settings = { occlusionWindow: 8, occlusionStride: 4, smoothGradSamples: 25, integratedGradientsSteps: 50 };
+  const settings: Record<string, unknown> = { 'convscope.occlusion.window': 8, 'convscope.occlusion.stride': 4, 'convscope.smoothGrad.samples': 25, 'convscope.integratedGradients.steps': 50, 'convscope.colormap': 'gray' };
+  const setting = (key: string) => settings[key];
+  const info = (name: string) => methodInfo(attributionMethod(name));
 
-  it('passes each method only the settings it reads', () => {
-    expect(saliencyOptions('occlusion', settings)).toEqual({ window: 8, stride: 4 });
-    expect(saliencyOptions('smoothgrad', settings)).toEqual({ samples: 25 });
-    expect(saliencyOptions('integrated-gradients', settings)).toEqual({ steps: 50 });
-    for (const m of ['vanilla', 'guided', 'deconvnet', 'gradcam'] as const) expect(saliencyOptions(m, settings)).toEqual({});
+  it('passes each method only the settings its descriptor names, and nothing for an unset one', () => {
+    expect(saliencyOptions(info('occlusion'), setting)).toEqual({ window: 8, stride: 4 });
+    expect(saliencyOptions(info('smoothgrad'), setting)).toEqual({ samples: 25 });
+    expect(saliencyOptions(info('integrated-gradients'), setting)).toEqual({ steps: 50 });
+    for (const m of ['vanilla', 'guided', 'deconvnet', 'gradcam']) expect(saliencyOptions(info(m), setting)).toEqual({});
+    expect(saliencyOptions(info('occlusion'), (key) => (key.endsWith('window') ? 12 : undefined))).toEqual({ window: 12 });
+    expect(saliencyOptions(undefined, setting)).toEqual({});
   });
 
-  it('runs only one-pass methods unasked', () => {
-    expect(saliencyMethodList.filter(isCheapMethod)).toEqual(['vanilla', 'guided', 'deconvnet', 'gradcam']);
+  it('runs unasked only methods of one forward and backward pass at their defaults', () => {
+    const withCost = (name: string, forwardPasses: number, backwardPasses: number): SaliencyMethodInfo => ({ ...info(name), defaultCost: { forwardPasses, backwardPasses, summary: '' } });
+    expect(isCheapMethod(withCost('vanilla', 2, 1))).toBe(true);
+    expect(isCheapMethod(withCost('occlusion', 50, 0))).toBe(false);
+    expect(isCheapMethod(withCost('smoothgrad', 25, 25))).toBe(false);
+    expect(isCheapMethod(info('vanilla'))).toBe(false); // cost unknown: the defaults did not fit the model
+    expect(isCheapMethod(undefined)).toBe(false);
   });
 
   it('fills view choices from the defaults of the kind, ignoring another kind', () => {

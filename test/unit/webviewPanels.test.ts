@@ -11,6 +11,9 @@ import type { PanelServices } from '../../src/extension/panels/panelBase';
 import type { Settings } from '../../src/extension/settings';
 import type { ActivationsResult, EngineRequest, FiltersResult, LayerInfo, ModelInfoResult, SaliencyParams, SaliencyResult } from '../../src/shared/engineProtocol';
 import type { PanelState } from '../../src/shared/webviewProtocol';
+import { methodInfo, optionDefaults } from '../../src/engine/methods/descriptor';
+import { attributionMethods } from '../../src/engine/methods/registry';
+import type { LoadedModel } from '../../src/engine/model/loadedModel';
 
 const host = vi.hoisted(() => ({ workspace: '', messages: [] as string[] }));
 
@@ -111,16 +114,20 @@ function fakeEngine(answers: Record<string, (params: Record<string, unknown>) =>
   return { engine: engine as unknown as EngineClient, requests, hang };
 }
 
-const settings: Settings = { defaultModel: '', backend: 'auto', colormap: 'magma', occlusionWindow: 16, occlusionStride: 8, smoothGradSamples: 10, integratedGradientsSteps: 20 };
+const methodSettings: Record<string, number> = { 'convscope.occlusion.window': 16, 'convscope.occlusion.stride': 8, 'convscope.smoothGrad.samples': 10, 'convscope.integratedGradients.steps': 20 };
+const settings: Settings = { defaultModel: '', backend: 'auto', colormap: 'magma', methodSetting: (key) => methodSettings[key] };
 const layer = (name: string, type: string, outputShape: number[], isConv = false): LayerInfo => ({ name, type, outputShape, params: 0, isConv });
+const fakeModel = { inputShape: { height: 28, width: 28, channels: 1 }, layers: [layer('input', 'InputLayer', [28, 28, 1]), layer('conv1', 'Conv2D', [26, 26, 4], true), layer('conv2', 'Conv2D', [24, 24, 8], true), layer('dense', 'Dense', [10])] };
 const info = (hideClasses: boolean): ModelInfoResult => ({
   file: '/m/model.json',
   kind: 'layers',
-  inputShape: { height: 28, width: 28, channels: 1 },
+  inputShape: fakeModel.inputShape,
   numClasses: 10,
   hideClasses,
-  layers: [layer('input', 'InputLayer', [28, 28, 1]), layer('conv1', 'Conv2D', [26, 26, 4], true), layer('conv2', 'Conv2D', [24, 24, 8], true), layer('dense', 'Dense', [10])],
+  layers: fakeModel.layers,
   backend: 'cpu',
+  // As the engine sends them: the registered descriptors, each with its cost at its defaults.
+  methods: attributionMethods().map((d) => ({ ...methodInfo(d), defaultCost: d.cost(optionDefaults(d), fakeModel as unknown as LoadedModel) })),
 });
 const saliencyResult = (p: Record<string, unknown>): SaliencyResult => ({
   method: p.method as SaliencyResult['method'],
@@ -248,11 +255,12 @@ describe('saliency panel', () => {
     w.send({ type: 'ready' });
     await flush();
     expect(requests.map((r) => r.method)).toEqual(['model/info', 'model/predict', 'saliency/run']);
-    const init = w.posted.find((m) => m.type === 'saliencyInit') as unknown as { predictions: unknown[]; view: unknown; layers: LayerInfo[]; methods: string[] };
+    const init = w.posted.find((m) => m.type === 'saliencyInit') as unknown as { predictions: unknown[]; view: unknown; layers: LayerInfo[]; methods: { name: string; label: string }[] };
     expect(init.predictions).toHaveLength(1);
     expect(init.view).toEqual({ kind: 'saliency', methods: ['vanilla'], opacity: 0.5, colormap: 'magma' });
     expect(init.layers.map((l) => l.name)).toEqual(['conv1', 'conv2', 'dense']);
-    expect(init.methods).toContain('occlusion');
+    expect(init.methods.map((m) => m.name)).toEqual(attributionMethods().map((d) => d.name));
+    expect(init.methods.find((m) => m.name === 'occlusion')?.label).toBe('Occlusion');
     expect(requests[2]!.params).toMatchObject({ method: 'vanilla', target: { kind: 'class' }, options: {}, colormap: 'magma', opacity: 0.5 });
     expect(w.types().slice(-3)).toEqual(['runStarted', 'saliency', 'idle']);
   });

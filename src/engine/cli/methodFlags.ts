@@ -38,7 +38,7 @@ function flagValue(spec: OptionSpec, flags: Flags, neuronTarget: boolean): unkno
   }
 }
 
-/** One line per method with options, for --help: `smoothgrad: --samples 1..4096 (25) …`. */
+/** One line per method with options, for --help: `<name>: --<flag> <values> (<default>) …`. */
 export function methodsHelp(indent: string): string[] {
   return attributionMethods()
     .filter((d) => Object.keys(d.options).length > 0)

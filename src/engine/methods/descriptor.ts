@@ -68,7 +68,7 @@ export function optionDefaults(d: MethodInfo): Record<string, number | string> {
 }
 
 /**
- * Upper bound on the sample counts users choose (integrated-gradients steps, SmoothGrad samples).
+ * Upper bound on the sample counts users choose (integration steps, SmoothGrad samples).
  * Gauss–Legendre integrated gradients is complete to well under 0.1 % at a few hundred steps, and
  * SmoothGrad's mean stops changing visibly past a few hundred samples (Smilkov et al. use 50), so
  * 4096 is far past any useful value (80× the defaults) while a mistyped 1e9 is refused instead of

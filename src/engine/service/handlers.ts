@@ -9,10 +9,11 @@ import { renderFilterGrid, renderFilterTiles } from '../render/renderFilters';
 import { saliencyHeatmap, saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
-import { validateOptions } from '../methods/descriptor';
+import { methodInfo, optionDefaults, validateOptions, type AnyMethodDescriptor, type CostPlan } from '../methods/descriptor';
 import { predict } from '../methods/predict';
-import { attributionMethod } from '../methods/registry';
+import { attributionMethod, attributionMethods } from '../methods/registry';
 import { checkpoint, type ProgressFn } from '../methods/types';
+import type { LoadedModel } from '../model/loadedModel';
 import type { ModelCache } from './modelCache';
 
 /** What every handler gets besides its params: cancellation and a progress sink. */
@@ -42,6 +43,7 @@ export function createHandlers(models: ModelCache) {
         description: m.config.description,
         layers: m.layers,
         backend: backendInfo().name,
+        methods: attributionMethods().map((d) => ({ ...methodInfo(d), defaultCost: defaultCost(d, m) })),
         warnings: [],
       }));
     },
@@ -118,6 +120,15 @@ export function createHandlers(models: ModelCache) {
 }
 
 export type EngineHandlers = ReturnType<typeof createHandlers>;
+
+/** What a run at the method's defaults costs on this model; undefined when the defaults do not fit it. */
+function defaultCost(d: AnyMethodDescriptor, model: LoadedModel): CostPlan | undefined {
+  try {
+    return d.cost(optionDefaults(d), model);
+  } catch {
+    return undefined;
+  }
+}
 
 function channelMaps(shape: number[], data: Float32Array): P.ChannelActivation[] {
   const C = shape[shape.length - 1]!;

@@ -2,7 +2,8 @@
 // layers a panel offers, image MIME types, export file names and contents.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { LayerInfo, SaliencyMethodName, SaliencyOptions, SaliencyResult } from '../../shared/engineProtocol';
+import type { LayerInfo, SaliencyMethodInfo, SaliencyOptions, SaliencyResult } from '../../shared/engineProtocol';
+import type { MethodInfo } from '../../shared/methodSchema';
 import { defaultViews, type ColormapChoice, type PanelKind, type PanelState, type PanelView } from '../../shared/webviewProtocol';
 import type { Settings } from '../settings';
 
@@ -106,26 +107,21 @@ export async function readImageDataUrl(file: string): Promise<string | undefined
   }
 }
 
-/** The engine options of one saliency method, from the user's settings (only those the method reads). */
-export function saliencyOptions(method: SaliencyMethodName, settings: Pick<Settings, 'occlusionWindow' | 'occlusionStride' | 'smoothGradSamples' | 'integratedGradientsSteps'>): SaliencyOptions {
-  switch (method) {
-    case 'occlusion':
-      return { window: settings.occlusionWindow, stride: settings.occlusionStride };
-    case 'smoothgrad':
-      return { samples: settings.smoothGradSamples };
-    case 'integrated-gradients':
-      return { steps: settings.integratedGradientsSteps };
-    case 'vanilla':
-    case 'guided':
-    case 'deconvnet':
-    case 'gradcam':
-      return {};
-    default:
-      return assertNever(method);
+/**
+ * The engine options of one saliency method from the user's settings: each option whose descriptor
+ * names a setting key, with that setting's value (unset or unknown: the engine's default applies).
+ */
+export function saliencyOptions(method: MethodInfo | undefined, setting: Settings['methodSetting']): SaliencyOptions {
+  const options: SaliencyOptions = {};
+  for (const [key, spec] of Object.entries(method?.options ?? {})) {
+    const value = spec.settingKey === undefined ? undefined : setting(spec.settingKey);
+    if (typeof value === 'number' || typeof value === 'string') options[key] = value;
   }
+  return options;
 }
 
-/** Methods cheap enough (one backward pass) to run unasked when a saliency panel opens. */
-export function isCheapMethod(method: SaliencyMethodName): boolean {
-  return method === 'vanilla' || method === 'guided' || method === 'deconvnet' || method === 'gradcam';
+/** Methods cheap enough (one forward and backward pass at their defaults) to run unasked when a saliency panel opens. */
+export function isCheapMethod(method: SaliencyMethodInfo | undefined): boolean {
+  const cost = method?.defaultCost;
+  return cost !== undefined && cost.forwardPasses <= 2 && cost.backwardPasses <= 1;
 }

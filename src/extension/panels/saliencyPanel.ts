@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineRequests, saliencyMethodList, type ClassScore, type ModelInfoResult, type ModelParams, type PredictParams, type PredictResult, type ProgressParams, type SaliencyMethodName, type SaliencyParams, type SaliencyPlanResult, type SaliencyResult, type TargetSpec } from '../../shared/engineProtocol';
+import { EngineRequests, type ClassScore, type ModelInfoResult, type ModelParams, type PredictParams, type PredictResult, type ProgressParams, type SaliencyMethodInfo, type SaliencyMethodName, type SaliencyParams, type SaliencyPlanResult, type SaliencyResult, type TargetSpec } from '../../shared/engineProtocol';
 import type { ColormapChoice, PanelState, SaliencyIntent, SaliencyToWebview } from '../../shared/webviewProtocol';
 import { writeExportExclusive } from '../exportPath';
 import { PanelBase, type PanelServices } from './panelBase';
@@ -72,7 +72,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
         return;
       }
       // Nothing asked for this image yet: the cheap methods run unasked, so the panel opens on a result.
-      const cheap = view.methods.filter(isCheapMethod);
+      const cheap = view.methods.filter((m) => isCheapMethod(this.methodInfo(m)));
       if (cheap.length > 0) await this.compare(cheap, view.target ?? { kind: 'class' }, view.colormap, view.opacity, signal, onProgress);
     });
   }
@@ -89,7 +89,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       predictions,
       hideClasses: info.hideClasses,
       numClasses: info.numClasses,
-      methods: saliencyMethodList,
+      methods: info.methods ?? [],
       layers: channelLayers(info.layers),
       backend: info.backend,
     });
@@ -123,6 +123,11 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     }
   }
 
+  /** The engine's description of a method (its options, defaults and setting keys), once the model is read. */
+  private methodInfo(name: SaliencyMethodName): SaliencyMethodInfo | undefined {
+    return this.basics?.info.methods?.find((m) => m.name === name);
+  }
+
   /** Runs the methods one after another on the same target; each result is posted as it comes. */
   private async compare(methods: SaliencyMethodName[], target: TargetSpec, colormap: ColormapChoice, opacity: number, signal: AbortSignal, onProgress: OnProgress): Promise<void> {
     const { model, image } = this.state;
@@ -132,7 +137,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     this.post({ type: 'runStarted', methods, target });
     const settings = this.services.settings();
     for (const [index, method] of methods.entries()) {
-      const params: SaliencyParams = { model, image, method, target, options: saliencyOptions(method, settings), colormap: colormap === 'auto' ? undefined : colormap, opacity };
+      const params: SaliencyParams = { model, image, method, target, options: saliencyOptions(this.methodInfo(method), settings.methodSetting), colormap: colormap === 'auto' ? undefined : colormap, opacity };
       const result = await this.services.engine.request(EngineRequests.saliency, params, {
         signal,
         onProgress: (p) => onProgress({ ...p, fraction: (index + p.fraction) / methods.length, message: methods.length > 1 ? `${method} (${index + 1}/${methods.length}): ${p.message}` : p.message }),
@@ -148,7 +153,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     if (!image) return;
     const settings = this.services.settings();
     for (const method of methods) {
-      const options = saliencyOptions(method, settings);
+      const options = saliencyOptions(this.methodInfo(method), settings.methodSetting);
       const key = JSON.stringify([model, method, options]);
       // The promise is cached, so two quick asks share one request.
       let plan = this.plans.get(key);

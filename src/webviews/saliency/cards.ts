@@ -3,24 +3,24 @@
 // one's opacity from the --overlay-opacity custom property), the method's numbers, export buttons.
 import type { SaliencyMethodName, SaliencyResult } from '../../shared/engineProtocol';
 import { button, formatDetail, formatMs, h } from '../ui';
-import { methodHints, methodLabels } from './methods';
+import type { MethodTitle } from './methods';
 
-function head(method: SaliencyMethodName, status: HTMLElement): HTMLElement {
-  return h('header', { class: 'card-head' }, h('h3', { text: methodLabels[method], title: methodHints[method] }), status);
+function head(title: MethodTitle, status: HTMLElement): HTMLElement {
+  return h('header', { class: 'card-head' }, h('h3', { text: title.label, title: title.hint }), status);
 }
 
 /** A method asked for, not computed (yet): `status` says which. */
-export function pendingCard(method: SaliencyMethodName, status: string): HTMLElement {
-  return h('article', { class: 'result-card pending', attrs: { 'data-method': method } }, head(method, h('span', { class: 'card-status', text: status })));
+export function pendingCard(method: SaliencyMethodName, title: MethodTitle, status: string): HTMLElement {
+  return h('article', { class: 'result-card pending', attrs: { 'data-method': method } }, head(title, h('span', { class: 'card-status', text: status })));
 }
 
 /**
  * A result. Without the user's image (`baseUrl` undefined) the engine's own overlay is shown
  * instead of the heatmap, at full opacity.
  */
-export function resultCard(r: SaliencyResult, baseUrl: string | undefined, onExport: (format: 'png' | 'json') => void): HTMLElement {
-  const heat = h('img', { class: baseUrl ? 'result' : 'result no-base', title: `${methodLabels[r.method]} heatmap` });
-  heat.alt = `${methodLabels[r.method]} saliency`;
+export function resultCard(r: SaliencyResult, baseUrl: string | undefined, onExport: (format: 'png' | 'json') => void, title: MethodTitle = { label: r.method, hint: '' }): HTMLElement {
+  const heat = h('img', { class: baseUrl ? 'result' : 'result no-base', title: `${title.label} heatmap` });
+  heat.alt = `${title.label} saliency`;
   heat.src = `data:image/png;base64,${baseUrl ? r.heatmapPng : r.overlayPng}`;
   const stack = h('div', { class: 'overlay-stack' });
   if (baseUrl) {
@@ -44,7 +44,7 @@ export function resultCard(r: SaliencyResult, baseUrl: string | undefined, onExp
   return h(
     'article',
     { class: 'result-card', attrs: { 'data-method': r.method } },
-    head(r.method, h('span', { class: 'elapsed', text: formatMs(r.elapsedMs) })),
+    head(title, h('span', { class: 'elapsed', text: formatMs(r.elapsedMs) })),
     stack,
     ...warnings,
     details,

@@ -1,10 +1,10 @@
 /// <reference lib="dom" />
 // Saliency panel: one image explained by one or more methods side by side. The heatmap lies over
 // the image as a second <img> with CSS opacity, so the opacity slider acts at once.
-import type { ClassScore, LayerInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
+import type { ClassScore, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
 import { colormapList, type ColormapChoice, type PanelState, type SaliencyFromWebview, type SaliencyToWebview, type SaliencyView } from '../../shared/webviewProtocol';
 import { button, checkbox, createShell, dropdown, field, h, layerChannels, layerLabel, onHostMessage, replace, show, slider, textField, unreachable, vscodeApi } from '../ui';
-import { methodHints, methodLabels, orderedMethods, runLabel } from './methods';
+import { methodTitle, orderedMethods, runLabel } from './methods';
 import { pendingCard, resultCard } from './cards';
 import { aspectOf, composeOverlay, keepMapsCrisp } from './overlay';
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, type TargetContext } from './targets';
@@ -18,7 +18,7 @@ interface Init {
   predictions: ClassScore[];
   hideClasses: boolean;
   numClasses: number;
-  methods: SaliencyMethodName[];
+  methods: SaliencyMethodInfo[];
   layers: LayerInfo[];
 }
 
@@ -126,7 +126,7 @@ function onInit(m: Extract<SaliencyToWebview, { type: 'saliencyInit' }>): void {
   neuronChannel.value = String(neuron?.channel ?? 0);
   classIndex.value = view.target?.kind === 'class' && view.target.index !== undefined ? String(view.target.index) : '';
   // Methods
-  replace(methodBoxes, ...m.methods.map((method) => checkbox(methodLabels[method], view.methods.includes(method), () => onMethodsChange(), { class: 'method-choice', value: method, title: methodHints[method] })));
+  replace(methodBoxes, ...m.methods.map((method) => checkbox(method.label, view.methods.includes(method.name), () => onMethodsChange(), { class: 'method-choice', value: method.name, title: method.hint })));
   colormapPicker.set(view.colormap);
   setOpacity(view.opacity, false);
   // Results: cleared; the host re-sends what it has
@@ -171,9 +171,11 @@ function onTargetInput(persist = true): void {
   updateHints();
 }
 
+const titleOf = (method: SaliencyMethodName) => methodTitle(init?.methods ?? [], method);
+
 function selectedMethods(): SaliencyMethodName[] {
   const checked = [...methodBoxes.querySelectorAll<HTMLElement & { checked: boolean }>('.method-choice')].filter((c) => c.checked).map((c) => c.getAttribute('value') ?? '');
-  return orderedMethods(checked, init?.methods ?? []);
+  return orderedMethods(checked, (init?.methods ?? []).map((m) => m.name));
 }
 
 function onMethodsChange(): void {
@@ -191,7 +193,7 @@ function renderPlans(): void {
     planList,
     ...view.methods.map((m) => {
       const plan = plans.get(m);
-      return h('li', { class: 'plan-line', attrs: { 'data-method': m } }, h('strong', { text: `${methodLabels[m]}: ` }), plan ? plan.summary : 'cost…');
+      return h('li', { class: 'plan-line', attrs: { 'data-method': m } }, h('strong', { text: `${titleOf(m).label}: ` }), plan ? plan.summary : 'cost…');
     }),
   );
 }
@@ -226,7 +228,7 @@ function run(): void {
 function startComparison(methods: SaliencyMethodName[], target: TargetSpec): void {
   shown = { methods, requested: target, colormap: view.colormap, results: new Map() };
   cards.clear();
-  replace(results, ...methods.map((m) => cardFor(m, pendingCard(m, shell.busy ? (plans.get(m)?.summary ?? 'waiting…') : 'not run'))));
+  replace(results, ...methods.map((m) => cardFor(m, pendingCard(m, titleOf(m), shell.busy ? (plans.get(m)?.summary ?? 'waiting…') : 'not run'))));
   targetText.textContent = describeTarget(target, init?.hideClasses ?? false);
   show(targetLine, true);
   show(placeholder, false);
@@ -249,7 +251,7 @@ function showResult(r: SaliencyResult): void {
   targetText.textContent = describeTarget(r.target, init?.hideClasses ?? false);
   updateHints();
   const connected = cards.get(r.method)?.isConnected;
-  const card = cardFor(r.method, resultCard(r, init?.imageDataUrl, (format) => void exportResult(r, format)));
+  const card = cardFor(r.method, resultCard(r, init?.imageDataUrl, (format) => void exportResult(r, format), titleOf(r.method)));
   if (!connected) results.append(card);
   show(targetLine, true);
   show(placeholder, false);

@@ -1,28 +1,21 @@
-// Names and order of the saliency methods in the panel (pure: unit-tested without a browser).
-import type { SaliencyMethodName } from '../../shared/engineProtocol';
+// The saliency methods in the panel (pure: unit-tested without a browser). Their names, labels and
+// hints come from the engine's method descriptors (saliencyInit.methods), never restated here.
+import type { MethodInfo } from '../../shared/methodSchema';
 
-export const methodLabels: Record<SaliencyMethodName, string> = {
-  vanilla: 'Vanilla gradient',
-  guided: 'Guided backprop',
-  deconvnet: 'Deconvnet',
-  smoothgrad: 'SmoothGrad',
-  'integrated-gradients': 'Integrated gradients',
-  gradcam: 'Grad-CAM',
-  occlusion: 'Occlusion',
-};
+/** What a card or a checkbox shows of a method: its label, and its hint as a tooltip. */
+export interface MethodTitle {
+  label: string;
+  hint: string;
+}
 
-export const methodHints: Record<SaliencyMethodName, string> = {
-  vanilla: 'Gradient of the target score with respect to the input pixels',
-  guided: 'Gradient passed only where activations and gradients are positive',
-  deconvnet: 'Gradient passed only where the incoming gradient is positive',
-  smoothgrad: 'Vanilla gradient averaged over noisy copies of the image',
-  'integrated-gradients': 'Gradients integrated along the path from a black image (signed)',
-  gradcam: 'Class activation map at the last conv layer, weighted by mean gradients',
-  occlusion: 'Drop of the target score when a sliding window is blanked out (signed)',
-};
+/** The title of `name` among the engine's methods; the bare name for a method the engine did not list. */
+export function methodTitle(methods: readonly Pick<MethodInfo, 'name' | 'label' | 'hint'>[], name: string): MethodTitle {
+  const m = methods.find((x) => x.name === name);
+  return m ? { label: m.label, hint: m.hint } : { label: name, hint: '' };
+}
 
 /** The chosen methods in the engine's order, without duplicates or unknown names. */
-export function orderedMethods(chosen: Iterable<string>, all: readonly SaliencyMethodName[]): SaliencyMethodName[] {
+export function orderedMethods(chosen: Iterable<string>, all: readonly string[]): string[] {
   const set = new Set(chosen);
   return all.filter((m) => set.has(m));
 }
