@@ -4,7 +4,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import { parseCommandLine } from '../../src/engine/cli/args';
 import { methodFlagNames, methodOptionsFromFlags, methodsHelp } from '../../src/engine/cli/methodFlags';
-import type { MethodDescriptor } from '../../src/engine/methods/descriptor';
+import { optionDefaults, type MethodDescriptor } from '../../src/engine/methods/descriptor';
+import type { LoadedModel } from '../../src/engine/model/loadedModel';
 import { attributionMethod, attributionMethodNames, attributionMethods, registerAttributionMethod } from '../../src/engine/methods/registry';
 import { createHandlers } from '../../src/engine/service/handlers';
 import { ModelCache } from '../../src/engine/service/modelCache';
@@ -96,6 +97,12 @@ describe('the registered methods', () => {
         kinds.set(spec.cliFlag, kind);
       }
     }
+  });
+
+  it('plan the same cost with no options as with their schema defaults (the fallbacks in the code agree with the schema)', () => {
+    const layer = (name: string, outputShape: number[]) => ({ name, type: 'Conv2D', outputShape, params: 0, isConv: true });
+    const model = { inputShape: { height: 32, width: 32, channels: 3 }, layers: [layer('conv1', [30, 30, 4])] } as unknown as LoadedModel;
+    for (const d of attributionMethods()) expect(d.cost({}, model), d.name).toEqual(d.cost(optionDefaults(d), model));
   });
 
   it('have defaults inside their own ranges and choices', () => {
