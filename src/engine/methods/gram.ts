@@ -1,15 +1,10 @@
 import * as tf from '../tf';
+import { gramMatrices } from '../objectives';
 import { checkpoint, toArrayND, type ArrayND, type Method } from './types';
 
-/** Gram matrix of a layer's output (Gatys et al.): G = F·Fᵀ / (H·W), F = the output as C × (H·W). */
+/** Gram matrix of one sample's layer output (Gatys et al.): G = F·Fᵀ / (H·W), F = the output as C × (H·W). */
 export function gramMatrix(activation: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => {
-    const channels = activation.shape[activation.rank - 1]!;
-    const positions = activation.size / channels;
-    const F = tf.reshape(activation, [positions, channels]);
-    // Fᵀ·F on the positions-major layout is the same C×C product without a transpose of the big matrix.
-    return tf.div(tf.matMul(F, F, true, false), positions) as tf.Tensor2D;
-  });
+  return tf.tidy(() => tf.squeeze(gramMatrices(activation), [0]) as tf.Tensor2D);
 }
 
 export const gram: Method<{ layer: string }, { layer: string; gram: ArrayND }> = async (model, input, options, _progress, signal) => {

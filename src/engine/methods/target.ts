@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import { UserError } from '../errors';
 import type { ForwardOptions, LoadedModel, ReluRule } from '../model/loadedModel';
+import { channelMean, classScore, evaluateObjective } from '../objectives';
 import type { Target, TargetSpec } from './types';
 
 /** Fixes the target: the class index (default: the top class for this input) or a neuron. */
@@ -26,7 +27,8 @@ export function resolveTarget(model: LoadedModel, input: tf.Tensor4D, spec: Targ
 
 /**
  * The scalar each sample of a batch is explained by, [N]: the pre-softmax class score, the class
- * probability (occlusion's 'probability' output), or the spatial mean of one channel.
+ * probability (occlusion's 'probability' output), or the spatial mean of one channel. Built from
+ * the shared objectives (objectives.ts) that synthesis uses too.
  */
 export interface ObjectiveOptions {
   relu?: ReluRule;
@@ -37,15 +39,6 @@ export interface ObjectiveOptions {
 
 export function objective(model: LoadedModel, x: tf.Tensor4D, target: Target, options: ObjectiveOptions = {}): tf.Tensor1D {
   const { relu, output = 'logit', replace } = options;
-  if (target.kind === 'neuron') {
-    const a = model.forward(x, { relu, capture: [target.layer], replace }).captured.get(target.layer)!;
-    // slice, not gather: its gradient (a pad) is cheap on every backend.
-    const begin = a.shape.map((_, i) => (i === a.rank - 1 ? target.channel : 0));
-    const size = a.shape.map((d, i) => (i === a.rank - 1 ? 1 : d));
-    const channel = tf.slice(a, begin, size);
-    return tf.reshape(tf.mean(channel, a.shape.slice(1).map((_, i) => i + 1)), [x.shape[0]]);
-  }
-  const logits = model.forward(x, { relu, replace }).logits;
-  const scores = output === 'probability' && !model.config.outputIsProbability ? tf.softmax(logits) : logits;
-  return tf.reshape(tf.slice(scores, [0, target.index], [-1, 1]), [x.shape[0]]);
+  const goal = target.kind === 'neuron' ? channelMean(target.layer, target.channel) : classScore(target.index, output, model.config.outputIsProbability);
+  return evaluateObjective(model, x, goal, { relu, replace });
 }
