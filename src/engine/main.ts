@@ -1,12 +1,13 @@
 // The engine child process: forked by the extension host, speaks JSON-RPC over the IPC channel.
 // It owns all numerical work so the host stays responsive; if it dies, the host starts a new one.
 import { CancellationToken, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
-import { EngineErrorCodes, EngineNotifications, EngineRequests, type JobParams, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
+import { EngineErrorCodes, EngineNotifications, EngineRequests, type JobParams, type PreviewParams, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
 import { initBackend, type BackendPreference } from './backend';
 import { isUserError } from './errors';
 import { CancelledError } from './methods/types';
 import { createHandlers, type JobContext } from './service/handlers';
 import { ModelCache } from './service/modelCache';
+import { previewIntervalMs, throttleGate } from './service/throttle';
 
 if (!process.send) {
   process.stderr.write('dist/engine.js is the ConvScope engine child process; use dist/cli.js from a terminal.\n');
@@ -17,12 +18,16 @@ const connection = createMessageConnection(new IPCMessageReader(process), new IP
 const models = new ModelCache();
 const handlers = createHandlers(models);
 const backendReady = initBackend((process.env.CONVSCOPE_BACKEND as BackendPreference | undefined) ?? 'auto');
+/** Running jobs' stop controllers by jobId, for the `stop` request. */
+const stoppers = new Map<string, AbortController>();
 
-/** Wraps a handler: cancellation token → AbortSignal, throttled progress, errors → typed ResponseErrors. */
+/** Wraps a handler: cancellation token → AbortSignal, a stop by jobId, throttled progress and previews, errors → typed ResponseErrors. */
 function job<Params extends JobParams, Result>(handler: (params: Params, ctx: JobContext) => Promise<Result>) {
   return async (params: Params, token: CancellationToken): Promise<Result> => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
+    const stop = new AbortController();
+    if (params.jobId) stoppers.set(params.jobId, stop);
     let last = 0;
     const progress = (p: { fraction: number; message: string }) => {
       const now = Date.now();
@@ -30,15 +35,21 @@ function job<Params extends JobParams, Result>(handler: (params: Params, ctx: Jo
       last = now;
       void connection.sendNotification(EngineNotifications.progress, { jobId: params.jobId, ...p } satisfies ProgressParams);
     };
+    const previewDue = throttleGate(previewIntervalMs);
+    const preview = (make: () => Omit<PreviewParams, 'jobId'>) => {
+      if (!params.jobId || !previewDue()) return;
+      void connection.sendNotification(EngineNotifications.preview, { jobId: params.jobId, ...make() } satisfies PreviewParams);
+    };
     try {
       await backendReady;
-      return await handler(params, { signal: abort.signal, progress });
+      return await handler(params, { signal: abort.signal, progress, stopSignal: stop.signal, preview });
     } catch (e) {
       if (e instanceof CancelledError || abort.signal.aborted) throw new ResponseError(EngineErrorCodes.cancelled, 'cancelled');
       if (isUserError(e)) throw new ResponseError(EngineErrorCodes.userError, e.message);
       throw new ResponseError(-32603, e instanceof Error ? `engine error: ${e.message}` : String(e), e instanceof Error ? e.stack : undefined);
     } finally {
       sub.dispose();
+      if (params.jobId && stoppers.get(params.jobId) === stop) stoppers.delete(params.jobId);
     }
   };
 }
@@ -50,6 +61,11 @@ connection.onRequest(EngineRequests.activations, job(handlers.activations));
 connection.onRequest(EngineRequests.saliencyPlan, job(handlers.saliencyPlan));
 connection.onRequest(EngineRequests.saliency, job(handlers.saliency));
 connection.onRequest(EngineRequests.status, () => handlers.status());
+connection.onRequest(EngineRequests.stop, ({ jobId }) => {
+  const stop = stoppers.get(jobId);
+  stop?.abort();
+  return { stopped: stop !== undefined };
+});
 connection.onRequest(EngineRequests.shutdown, () => {
   models.clear();
   setImmediate(() => process.exit(0));

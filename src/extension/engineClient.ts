@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { CancellationTokenSource, RequestType, createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { EngineErrorCodes, EngineNotifications, EngineRequests, type EngineRequest, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
+import { EngineErrorCodes, EngineNotifications, EngineRequests, type EngineRequest, type PreviewParams, type ProgressParams, type ReadyParams } from '../shared/engineProtocol';
 import { EngineCancelledError, EngineCrashedError, EngineTimeoutError, EngineUserError } from './engineErrors';
 
 export interface EngineClientOptions {
@@ -20,7 +20,16 @@ export interface RequestOptions {
   /** Only ask a running engine; never start one (status polling). */
   ifRunning?: boolean;
   onProgress?: (p: ProgressParams) => void;
+  /** Throttled looks at a long job's running result (an image and scalars). */
+  onPreview?: (p: PreviewParams) => void;
+  /** Called at once with the job's handle, for `stop`. */
+  onJob?: (job: JobHandle) => void;
   timeoutMs?: number;
+}
+
+/** A running request, as `stop` names it. */
+export interface JobHandle {
+  jobId: string;
 }
 
 export interface EngineExit {
@@ -53,6 +62,7 @@ export class EngineClient {
   private readyInfo: ReadyParams | undefined;
   private nextJob = 0;
   private readonly progressSinks = new Map<string, (p: ProgressParams) => void>();
+  private readonly previewSinks = new Map<string, (p: PreviewParams) => void>();
   private readonly readyListeners = new Set<(r: ReadyParams) => void>();
   private readonly exitListeners = new Set<(e: EngineExit) => void>();
   private disposed = false;
@@ -95,6 +105,8 @@ export class EngineClient {
     const running = this.running!;
     const jobId = `job-${++this.nextJob}`;
     if (options.onProgress) this.progressSinks.set(jobId, options.onProgress);
+    if (options.onPreview) this.previewSinks.set(jobId, options.onPreview);
+    options.onJob?.({ jobId });
     const cancel = new CancellationTokenSource();
     let fail: (e: Error) => void = () => {};
     const failed = new Promise<never>((_, reject) => (fail = reject));
@@ -127,23 +139,36 @@ export class EngineClient {
       options.signal?.removeEventListener('abort', onAbort);
       running.pending.delete(fail);
       this.progressSinks.delete(jobId);
+      this.previewSinks.delete(jobId);
       cancel.dispose();
     }
+  }
+
+  /**
+   * Ends a running job early: its request then resolves with the partial result (a cancel, through
+   * the request's signal, rejects instead). False when the job is not running (any more).
+   */
+  async stop(job: string | JobHandle): Promise<boolean> {
+    const running = this.running;
+    if (!running) return false;
+    const jobId = typeof job === 'string' ? job : job.jobId;
+    const r = await running.connection.sendRequest(EngineRequests.stop, { jobId }).catch(() => ({ stopped: false }));
+    return r.stopped;
   }
 
   /** Stops the current engine (if any); the next request starts one with this backend preference. */
   async restart(backend?: string): Promise<void> {
     this.options.backend = backend;
-    await this.stop();
+    await this.stopEngine();
   }
 
   /** Asks the engine to exit, and kills it if it does not within a second. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    await this.stop();
+    await this.stopEngine();
   }
 
-  private async stop(): Promise<void> {
+  private async stopEngine(): Promise<void> {
     const running = this.running;
     if (!running) return;
     running.stopping = true;
@@ -170,6 +195,7 @@ export class EngineClient {
       log(`engine stderr: ${text.trimEnd()}`);
     });
     connection.onNotification(EngineNotifications.progress, (p: ProgressParams) => this.progressSinks.get(p.jobId)?.(p));
+    connection.onNotification(EngineNotifications.preview, (p: PreviewParams) => this.previewSinks.get(p.jobId)?.(p));
     running.ready = new Promise<ReadyParams>((resolve, reject) => {
       running.pending.add(reject);
       const timer = setTimeout(() => {

@@ -14,6 +14,8 @@ export const EngineRequests = {
   saliencyPlan: new RequestType<SaliencyParams, SaliencyPlanResult, void>('saliency/plan'),
   saliency: new RequestType<SaliencyParams, SaliencyResult, void>('saliency/run'),
   status: new RequestType<Record<string, never>, StatusResult, void>('engine/status'),
+  /** Ends a running job early: its request then answers with the partial result (cancel discards it). */
+  stop: new RequestType<StopParams, StopResult, void>('job/stop'),
   shutdown: new RequestType0<null, void>('engine/shutdown'),
 } as const;
 
@@ -25,6 +27,8 @@ export const EngineNotifications = {
   ready: new NotificationType<ReadyParams>('engine/ready'),
   /** Progress of a running request, identified by the jobId the host gave it. */
   progress: new NotificationType<ProgressParams>('engine/progress'),
+  /** A throttled look at a long job's running result (an image and scalars), by jobId. */
+  preview: new NotificationType<PreviewParams>('engine/preview'),
 } as const;
 
 /** JSON-RPC error codes the engine uses (besides the standard ones). */
@@ -60,6 +64,25 @@ export interface ProgressParams {
   jobId: string;
   fraction: number;
   message: string;
+}
+
+export interface PreviewParams {
+  jobId: string;
+  /** The running result's map as a small colormapped base64 PNG, when the job has one. */
+  pngBase64?: string;
+  /** Running numbers by name (samples done, partial Σ attribution…). */
+  scalars: Record<string, number>;
+  step: number;
+  of: number;
+}
+
+export interface StopParams {
+  jobId: string;
+}
+
+export interface StopResult {
+  /** False when no running job has that id (finished already, or never started). */
+  stopped: boolean;
 }
 
 /** Every long request carries a jobId so progress can be routed back to its window. */

@@ -23,6 +23,13 @@ export function batchSizeFor(model: LoadedModel, total: number, budgetBytes = de
  */
 export const batchTargetMs = 400;
 
+/** How a batched run ended: the largest batch used, and how many samples were done (all unless stopped). */
+export interface BatchRun {
+  largestBatch: number;
+  done: number;
+  stopped: boolean;
+}
+
 /**
  * Runs `work` over [0, total) in batches of at most `maxBatch` (the memory bound), reporting
  * progress and honouring cancellation between batches. Batches also stay short in time: the first
@@ -32,13 +39,24 @@ export const batchTargetMs = 400;
  * checks for a cancel itself: see interruptibleGrad). Returns the largest batch used.
  */
 export async function forEachBatch(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => unknown): Promise<number> {
+  return (await runBatches(total, maxBatch, signal, progress, what, work)).largestBatch;
+}
+
+/**
+ * forEachBatch with a stop: once `stop` is aborted the loop ends after the batch in flight (no
+ * error; a cancel on `signal` still throws), so the caller can build a partial result from the
+ * `done` samples. At least one batch always runs, so a partial result is never empty.
+ */
+export async function runBatches(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => unknown, stop?: AbortSignal): Promise<BatchRun> {
   let size = 1;
   let largest = 0;
   // Cost of one sample: the last batch's, but falling at most by half per batch, so one fast batch
   // (a quiet moment on a busy machine) does not size the next one past what a slow moment allows.
   let perSample = 0;
-  for (let start = 0; start < total; ) {
+  let start = 0;
+  while (start < total) {
     await checkpoint(signal);
+    if (start > 0 && stop?.aborted) return { largestBatch: largest, done: start, stopped: true };
     const count = Math.min(size, maxBatch, total - start);
     const t0 = performance.now();
     await work(start, count);
@@ -48,5 +66,5 @@ export async function forEachBatch(total: number, maxBatch: number, signal: Abor
     progress({ fraction: start / total, message: `${what} ${start}/${total}` });
     size = Math.max(1, Math.min(maxBatch, Math.floor(batchTargetMs / perSample)));
   }
-  return largest;
+  return { largestBatch: largest, done: total, stopped: false };
 }

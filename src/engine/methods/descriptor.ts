@@ -2,12 +2,15 @@ import type * as tf from '../tf';
 import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
 import type { CostPlan, MethodInfo, OptionSchema, OptionSpec } from '../../shared/methodSchema';
-import type { AttributionResult, ProgressFn } from './types';
+import type { AttributionResult, ProgressFn, RunControl } from './types';
 
 export type { CostPlan, OptionSchema, OptionSpec } from '../../shared/methodSchema';
 
-/** What a run gets besides its options: the model, the input, a progress sink and cancellation. */
-export interface MethodContext {
+/**
+ * What a run gets besides its options: the model, the input, a progress sink and cancellation;
+ * long methods also honour `stop` (return the partial result) and offer `preview`s.
+ */
+export interface MethodContext extends RunControl {
   model: LoadedModel;
   input: tf.Tensor4D;
   progress: ProgressFn;

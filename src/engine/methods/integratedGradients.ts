@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { checkCompleteness } from './completeness';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
@@ -22,7 +22,7 @@ export interface IntegratedGradientsOptions {
  * IG = (x − b) · Σ_k w_k ∇f(b + α_k (x − b)), with Captum's quadrature rules (default Gauss–Legendre).
  * The result warns when the attributions miss f(x) − f(baseline) by more than 5 % (completeness).
  */
-export const integratedGradients: Method<IntegratedGradientsOptions, AttributionResult> = async (model, input, options, progress, signal) => {
+export const integratedGradients: Method<IntegratedGradientsOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
   const { steps = 50, rule = 'gausslegendre', baseline = 0 } = options;
   validateOptions(integratedGradientsMethod, options);
   const { alphas, weights } = quadrature(rule, steps);
@@ -33,7 +33,7 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
   const diff = tf.sub(input, base) as tf.Tensor4D;
   let weighted: tf.Tensor = tf.zerosLike(input);
   try {
-    const batchSize = await forEachBatch(steps, maxBatch, signal, progress, 'integrated gradients step', async (start, count) => {
+    const run = await runBatches(steps, maxBatch, signal, progress, 'integrated gradients step', async (start, count) => {
       const path = tf.tidy(() => tf.add(base, tf.mul(tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]), diff)) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
@@ -44,7 +44,10 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
       const next = tf.tidy(() => tf.add(weighted, tf.sum(tf.mul(grads, tf.tensor(weights.slice(start, start + count), [count, 1, 1, 1])), 0, true)));
       tf.dispose([grads, weighted]);
       weighted = next;
-    });
+      const done = start + count;
+      control.preview?.(() => ({ step: done, of: steps, scalars: { stepsDone: done, partialSumAttribution: tf.tidy(() => tf.sum(tf.mul(diff, weighted)).dataSync()[0]!) } }));
+    }, control.stop);
+    const { largestBatch: batchSize, done } = run;
     // Two more forward passes for completeness, each after a chance to see a cancel.
     const scoreOf = async (x: tf.Tensor4D) => {
       await checkpoint(signal);
@@ -71,14 +74,17 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
           rule,
           baseline,
           batchSize,
-          backwardPasses: steps,
+          backwardPasses: done,
+          ...(run.stopped ? { stoppedAfter: done } : {}),
           sumAttribution: total,
           fX,
           fBaseline: fBase,
           convergenceDelta: completeness.delta,
           ...(completeness.relative === undefined ? {} : { relativeDelta: completeness.relative }),
         },
-        warnings: completeness.warning ? [completeness.warning] : [],
+        // A stopped run is the quadrature sum over the first `done` nodes only: say so instead of
+        // reporting the (expected) completeness gap as if more steps would close it.
+        warnings: run.stopped ? [`stopped after ${done} of ${steps} steps: the attribution is partial; completeness does not hold`] : completeness.warning ? [completeness.warning] : [],
       };
     } finally {
       tf.dispose([attribution, map]);
@@ -102,6 +108,6 @@ export const integratedGradientsMethod: MethodDescriptor<IntegratedGradientsOpti
     // Two more forward passes check completeness: f(x) and f(baseline).
     return { forwardPasses: n + 2, backwardPasses: n, summary: `${n} path steps: ${n} forward + backward passes` };
   },
-  run: (ctx, options) => integratedGradients(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  run: (ctx, options) => integratedGradients(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),
   result: 'attribution',
 };

@@ -1,7 +1,7 @@
 import * as tf from '../tf';
 import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
-import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import type { MethodDescriptor } from './descriptor';
 import { objective, resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
@@ -57,7 +57,7 @@ export function planOcclusion(model: LoadedModel, options: OcclusionOptions): Oc
  * f(x) − f(x with the window set to the baseline) is added to every pixel of the window, and each
  * pixel gets the mean over the windows that cover it. Windows run in batches.
  */
-export const occlusion: Method<OcclusionOptions, AttributionResult> = async (model, input, options, progress, signal) => {
+export const occlusion: Method<OcclusionOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
   const { window = 8, baseline = 0, output = 'logit' } = options;
   const plan = planOcclusion(model, options);
   await checkpoint(signal);
@@ -69,7 +69,7 @@ export const occlusion: Method<OcclusionOptions, AttributionResult> = async (mod
   const fx = tf.tidy(() => objective(model, input, target, { output }).dataSync()[0]!);
   const deltas = new Float64Array(plan.windows);
   let passes = 1;
-  const largestBatch = await forEachBatch(plan.windows, plan.batchSize, signal, progress, 'occlusion window', (start, count) => {
+  const run = await runBatches(plan.windows, plan.batchSize, signal, progress, 'occlusion window', (start, count) => {
     const scores = tf.tidy(() => {
       const mask = new Float32Array(count * H * W);
       for (let i = 0; i < count; i++) {
@@ -84,24 +84,28 @@ export const occlusion: Method<OcclusionOptions, AttributionResult> = async (mod
     });
     scores.forEach((s, i) => (deltas[start + i] = fx - s));
     passes += count;
-  });
-  const { attribution, map } = spreadDeltas(plan, deltas, window, H, W, C);
+  }, control.stop);
+  const { largestBatch, done } = run;
+  const { attribution, map } = spreadDeltas(plan, deltas, done, window, H, W, C);
   return {
     method: 'occlusion',
     target,
     attribution,
     map,
     signedMap: true,
-    details: { window, stride: options.stride ?? 4, baseline, output, windows: plan.windows, batchSize: largestBatch, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes },
+    details: { window, stride: options.stride ?? 4, baseline, output, windows: plan.windows, batchSize: largestBatch, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes, ...(run.stopped ? { stoppedAfter: done } : {}) },
+    warnings: run.stopped ? [`stopped after ${done} of ${plan.windows} windows: pixels no window covered yet are 0`] : [],
     extra: { windowDeltas: { shape: [plan.rows.length, plan.cols.length], data: Float32Array.from(deltas) } },
   };
 };
 
-function spreadDeltas(plan: OcclusionPlan, deltas: Float64Array, window: number, H: number, W: number, C: number) {
+/** Spreads the first `done` windows' deltas (all of them unless the run was stopped); uncovered pixels get 0. */
+function spreadDeltas(plan: OcclusionPlan, deltas: Float64Array, done: number, window: number, H: number, W: number, C: number) {
   const sum = new Float64Array(H * W);
   const count = new Uint32Array(H * W);
   plan.rows.forEach((r0, i) =>
     plan.cols.forEach((c0, j) => {
+      if (i * plan.cols.length + j >= done) return;
       const d = deltas[i * plan.cols.length + j]!;
       for (let r = r0; r < r0 + window; r++) {
         for (let c = c0; c < c0 + window; c++) {
@@ -135,6 +139,6 @@ export const occlusionMethod: MethodDescriptor<OcclusionOptions> = {
     const plan = planOcclusion(model, o);
     return { forwardPasses: plan.forwardPasses, backwardPasses: 0, summary: `${plan.windows} windows in batches of up to ${plan.batchSize}: ${plan.forwardPasses} forward passes` };
   },
-  run: (ctx, options) => occlusion(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  run: (ctx, options) => occlusion(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),
   result: 'attribution',
 };

@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import type { ReluRule } from '../model/loadedModel';
-import { batchSizeFor, defaultMemoryBudgetBytes, forEachBatch } from './batching';
+import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
 import { maxAbsOverChannels } from './maps';
@@ -25,7 +25,7 @@ const ruleOf: Record<NonNullable<SmoothGradOptions['base']>, ReluRule> = { vanil
  * SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. The
  * noisy copies are made batch by batch (never all at once), so memory stays within the budget.
  */
-export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal) => {
+export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
   const { base = 'vanilla', samples = 25, sigma = 0.15, seed = 0 } = options;
   validateOptions(smoothGradMethod, options);
   await checkpoint(signal);
@@ -35,8 +35,10 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
   const noise = gaussianNoise(seed);
   const maxBatch = batchSizeFor(model, samples, options.memoryBudgetBytes ?? defaultMemoryBudgetBytes);
   let sum: tf.Tensor = tf.zerosLike(input);
+  // The running mean's map, made only when the throttled preview sink will send it.
+  const meanMap = (done: number) => tf.tidy(() => tf.squeeze(maxAbsOverChannels(tf.div(sum, done) as tf.Tensor4D), [0]));
   try {
-    const batchSize = await forEachBatch(samples, maxBatch, signal, progress, 'smoothgrad sample', async (_start, count) => {
+    const run = await runBatches(samples, maxBatch, signal, progress, 'smoothgrad sample', async (start, count) => {
       const noisy = tf.tidy(() => tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)])) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
@@ -47,9 +49,19 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
       const next = tf.tidy(() => tf.add(sum, tf.sum(grads, 0, true)));
       tf.dispose([grads, sum]);
       sum = next;
-    });
+      const done = start + count;
+      control.preview?.(() => {
+        const m = meanMap(done);
+        const data = m.dataSync() as Float32Array;
+        const frame = { step: done, of: samples, scalars: { samplesDone: done }, map: { shape: [...m.shape], data } };
+        m.dispose();
+        return frame;
+      });
+    }, control.stop);
+    const { largestBatch: batchSize, done } = run;
     const [attribution, map] = tf.tidy(() => {
-      const mean = tf.div(sum, samples) as tf.Tensor4D;
+      // A stopped run is the mean over the samples done, as a run asking for that many would give.
+      const mean = tf.div(sum, done) as tf.Tensor4D;
       return [tf.squeeze(mean, [0]), tf.squeeze(maxAbsOverChannels(mean), [0])];
     });
     try {
@@ -59,8 +71,8 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
         attribution: await toArrayND(attribution),
         map: await toArrayND(map),
         signedMap: false,
-        details: { base, samples, sigma, stdev, seed, batchSize, backwardPasses: samples },
-        warnings: [],
+        details: { base, samples, sigma, stdev, seed, batchSize, backwardPasses: done, ...(run.stopped ? { stoppedAfter: done } : {}) },
+        warnings: run.stopped ? [`stopped after ${done} of ${samples} samples: the map is the mean over those ${done}`] : [],
       };
     } finally {
       tf.dispose([attribution, map]);
@@ -84,6 +96,6 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
     const n = o.samples ?? 25;
     return { forwardPasses: n, backwardPasses: n, summary: `${n} noisy samples: ${n} forward + backward passes` };
   },
-  run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
+  run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),
   result: 'attribution',
 };

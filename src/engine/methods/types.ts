@@ -9,8 +9,28 @@ export interface Progress {
 
 export type ProgressFn = (p: Progress) => void;
 
+/** A look at a long method's running result: a map [H, W] at model input size and scalars. */
+export interface PreviewFrame {
+  step: number;
+  of: number;
+  scalars: Record<string, number>;
+  map?: ArrayND;
+}
+
+/**
+ * Offers a preview. The frame is made lazily, only when the (throttled) sink will send it, so a
+ * method may call this after every batch without paying for a read-back each time.
+ */
+export type PreviewFn = (frame: () => PreviewFrame) => void;
+
+/** What long methods may use besides cancellation: a stop (end early, keep the partial result) and previews. */
+export interface RunControl {
+  stop?: AbortSignal;
+  preview?: PreviewFn;
+}
+
 /** The contract every method follows (DESIGN.md §3, after Captum's attribute()). */
-export type Method<O, R> = (model: LoadedModel, input: tf.Tensor4D, options: O, progress: ProgressFn, signal: AbortSignal) => Promise<R>;
+export type Method<O, R> = (model: LoadedModel, input: tf.Tensor4D, options: O, progress: ProgressFn, signal: AbortSignal, control?: RunControl) => Promise<R>;
 
 /** A plain array with its shape, channels-last; what leaves the engine (JSON, PNG, webviews). */
 export interface ArrayND {

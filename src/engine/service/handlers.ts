@@ -12,7 +12,7 @@ import { filters } from '../methods/filters';
 import { methodInfo, optionDefaults, validateOptions, type AnyMethodDescriptor, type CostPlan } from '../methods/descriptor';
 import { predict } from '../methods/predict';
 import { attributionMethod, attributionMethods } from '../methods/registry';
-import { checkpoint, type ProgressFn } from '../methods/types';
+import { checkpoint, type PreviewFn, type ProgressFn } from '../methods/types';
 import type { LoadedModel } from '../model/loadedModel';
 import type { ModelCache } from './modelCache';
 
@@ -20,6 +20,10 @@ import type { ModelCache } from './modelCache';
 export interface JobContext {
   signal: AbortSignal;
   progress: ProgressFn;
+  /** Aborted by the `stop` request: long jobs end early and answer with their partial result (unlike `signal`, cancel). */
+  stopSignal?: AbortSignal;
+  /** Throttled by the caller: `make` runs only when the preview will be sent. */
+  preview?: (make: () => Omit<P.PreviewParams, 'jobId'>) => void;
 }
 
 const png64 = (img: RawImage) => encodePng(img).toString('base64');
@@ -96,7 +100,7 @@ export function createHandlers(models: ModelCache) {
         const img = loadInputImage(m, p.image);
         const t0 = Date.now();
         try {
-          const r = await method.run({ model: m, input: img.input, progress: ctx.progress, signal: ctx.signal }, { ...options, target: p.target });
+          const r = await method.run({ model: m, input: img.input, progress: ctx.progress, signal: ctx.signal, stop: ctx.stopSignal, preview: previewSink(ctx) }, { ...options, target: p.target });
           await checkpoint(ctx.signal);
           const render = { colormap: p.colormap, opacity: p.opacity };
           return {
@@ -120,6 +124,19 @@ export function createHandlers(models: ModelCache) {
 }
 
 export type EngineHandlers = ReturnType<typeof createHandlers>;
+
+/** A method's previews as the protocol sends them: the map colormapped to a PNG at model input size. */
+function previewSink(ctx: JobContext): PreviewFn | undefined {
+  const send = ctx.preview;
+  if (!send) return undefined;
+  return (frame) =>
+    send(() => {
+      const f = frame();
+      const [h, w] = f.map?.shape ?? [];
+      const pngBase64 = f.map && h && w ? png64(applyColormap(f.map.data, w, h, 'viridis')) : undefined;
+      return { step: f.step, of: f.of, scalars: f.scalars, ...(pngBase64 ? { pngBase64 } : {}) };
+    });
+}
 
 /** What a run at the method's defaults costs on this model; undefined when the defaults do not fit it. */
 function defaultCost(d: AnyMethodDescriptor, model: LoadedModel): CostPlan | undefined {
