@@ -1,7 +1,7 @@
 // The host ↔ webview link: one discriminated union per direction and panel kind. Types plus two
 // constant tables; both the extension host and the browser bundles import this file, so it must
 // never import runtime code.
-import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
+import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
 import type { PanelKind } from './panelKinds';
 
 /** The kinds come from the one table in panelKinds.ts; re-exported for the files that import them from here. */
@@ -34,6 +34,8 @@ export interface SaliencyView {
   target?: TargetSpec;
   opacity: number;
   colormap: ColormapChoice;
+  /** The user's option values per method (valid ones only); an option absent here takes the extension's default. */
+  options?: Record<SaliencyMethodName, SaliencyOptions>;
 }
 export type PanelView = FiltersView | ActivationsView | SaliencyView;
 
@@ -98,6 +100,8 @@ export type SaliencyToWebview =
       numClasses: number;
       /** The engine's methods, in its order: names, labels, hints and option schemas from their descriptors. */
       methods: SaliencyMethodInfo[];
+      /** Each method's option values before the user changes any: its settings, else its schema defaults. */
+      optionDefaults: Record<SaliencyMethodName, SaliencyOptions>;
       /** Layers with a channel axis, for neuron targets. */
       layers: LayerInfo[];
       backend: string;
@@ -107,8 +111,9 @@ export type SaliencyToWebview =
   | { type: 'saliency'; result: SaliencyResult; index: number; count: number }
   | { type: 'exported'; format: 'png' | 'json'; path: string };
 export type SaliencyIntent =
-  | { type: 'requestPlans'; methods: SaliencyMethodName[] }
-  | { type: 'run'; methods: SaliencyMethodName[]; target: TargetSpec; colormap: ColormapChoice; opacity: number }
+  /** options: the user's values per method, over the settings (absent: the settings' alone). */
+  | { type: 'requestPlans'; methods: SaliencyMethodName[]; options?: Record<SaliencyMethodName, SaliencyOptions> }
+  | { type: 'run'; methods: SaliencyMethodName[]; target: TargetSpec; colormap: ColormapChoice; opacity: number; options?: Record<SaliencyMethodName, SaliencyOptions> }
   /** overlayPng: the overlay as shown (base64 PNG, composed at the current opacity); absent: the engine's. */
   | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName; overlayPng?: string; opacity?: number };
 export type SaliencyFromWebview = CommonFromWebview | ViewIntent<SaliencyView> | SaliencyIntent;

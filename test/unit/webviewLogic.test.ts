@@ -2,11 +2,15 @@
 // formatting, and the filter grid hit test (checked against the engine's own grid layout).
 import { describe, expect, it } from 'vitest';
 import { renderFilterGrid } from '../../src/engine/render/renderFilters';
-import type { ChannelActivation, ClassScore, FilterMode, FiltersResult } from '../../src/shared/engineProtocol';
+import type { ChannelActivation, ClassScore, FilterMode, FiltersResult, LayerInfo } from '../../src/shared/engineProtocol';
 import { orderChannels, ordinal, rankOf, visibleChannels } from '../../src/webviews/activations/channels';
 import { filterAtPoint, filterBox, gridGeometry } from '../../src/webviews/filters/gridHit';
 import { methodTitle, orderedMethods, runLabel } from '../../src/webviews/saliency/methods';
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, topChoice, type TargetContext } from '../../src/webviews/saliency/targets';
+import { defaultLayerChoice, optionControls, parseOptionValue, runOptions, shownValue, withOption } from '../../src/webviews/saliency/optionValues';
+import { methodInfo } from '../../src/engine/methods/descriptor';
+import { attributionMethod, attributionMethods } from '../../src/engine/methods/registry';
+import type { OptionSpec } from '../../src/shared/methodSchema';
 import { formatDetail, formatMs, formatNumber, formatPercent, formatShape, layerLabel } from '../../src/webviews/ui/format';
 
 const ch = (channel: number, mean: number): ChannelActivation => ({ channel, mean, max: mean * 2, png: '' });
@@ -167,5 +171,59 @@ describe('filter grid hit test (against the engine layout)', () => {
     expect(filterBox(5, g)).toEqual({ left: 0.25, top: 0.5, width: 0.25, height: 0.5 });
     expect(filterBox(8, g)).toBeUndefined();
     expect(filterBox(1, { columns: 5, rows: 7, count: 35, perFilter: 5 })).toEqual({ left: 0, top: 1 / 7, width: 1, height: 1 / 7 });
+  });
+});
+
+describe('saliency option controls', () => {
+  const layers: LayerInfo[] = [
+    { name: 'dense', type: 'Dense', outputShape: [10], params: 0, isConv: false },
+    { name: 'conv1', type: 'Conv2D', outputShape: [26, 26, 8], params: 0, isConv: true },
+    { name: 'conv2', type: 'Conv2D', outputShape: [11, 11, 16], params: 0, isConv: true },
+  ];
+  const byName = (name: string) => methodInfo(attributionMethod(name));
+
+  it('draws each option of the engine’s schema as its control, labelled and ranged from the schema', () => {
+    const ig = optionControls(byName('integrated-gradients'), layers);
+    const igSpec = byName('integrated-gradients').options;
+    expect(ig.map((c) => [c.key, c.kind, c.label])).toEqual(Object.entries(igSpec).map(([k, s]) => [k, s.type === 'choice' ? 'dropdown' : 'number', s.label]));
+    const steps = ig.find((c) => c.key === 'steps')!;
+    expect(steps).toMatchObject({ kind: 'number', integer: true, step: 1, min: igSpec.steps!.min, max: igSpec.steps!.max });
+    expect(steps.title).toContain(igSpec.steps!.hint);
+    expect(steps.title).toContain(String(igSpec.steps!.max));
+    expect(ig.find((c) => c.key === 'baseline')).toMatchObject({ kind: 'number', integer: false, step: 'any' });
+    expect(ig.find((c) => c.key === 'rule')).toMatchObject({ kind: 'dropdown', choices: igSpec.rule!.choices!.map((c) => ({ value: c, label: c })) });
+    // Grad-CAM's layer: the model's own default first, then conv layers before the others.
+    const cam = optionControls(byName('gradcam'), layers)[0]!;
+    expect(cam.kind === 'dropdown' && cam.choices.map((c) => c.value)).toEqual([defaultLayerChoice, 'conv1', 'conv2', 'dense']);
+    expect(optionControls({ options: { name: { type: 'string', cliFlag: 'x', label: 'Name', hint: 'h' } } }, [])[0]).toMatchObject({ kind: 'text', title: 'h' });
+    expect(optionControls(byName('vanilla'), layers)).toEqual([]);
+  });
+
+  it('reads field text against the schema: numbers in range, whole numbers for int, known choices', () => {
+    const spec: OptionSpec = { type: 'int', min: 1, max: 100, cliFlag: 'n', label: 'Steps', hint: '' };
+    expect(parseOptionValue(spec, ' 20 ')).toEqual({ value: 20 });
+    expect(parseOptionValue(spec, '100')).toEqual({ value: 100 });
+    for (const bad of ['0', '101', '2.5', 'abc', '', 'Infinity']) expect(parseOptionValue(spec, bad)).toHaveProperty('error');
+    expect(parseOptionValue({ ...spec, type: 'number', min: 0, max: undefined }, '0.15')).toEqual({ value: 0.15 });
+    expect(parseOptionValue({ ...spec, type: 'number', min: 0, max: undefined }, '-0.1')).toEqual({ error: 'Steps: at least 0' });
+    const choice: OptionSpec = { type: 'choice', choices: ['logit', 'probability'], cliFlag: 'c', label: 'Score', hint: '' };
+    expect(parseOptionValue(choice, 'probability')).toEqual({ value: 'probability' });
+    expect(parseOptionValue(choice, 'softmax')).toHaveProperty('error');
+    expect(parseOptionValue({ type: 'layer', cliFlag: 'l', label: 'Layer', hint: '' }, defaultLayerChoice)).toEqual({ value: undefined });
+  });
+
+  it('shows the user’s value, else the extension’s default; assembles only valid values of the checked methods for a run', () => {
+    expect(shownValue('window', { window: 4 }, { window: 16 })).toBe('4');
+    expect(shownValue('window', undefined, { window: 16 })).toBe('16');
+    expect(shownValue('layer', undefined, {})).toBe('');
+    let chosen = withOption({}, 'occlusion', 'window', 4);
+    chosen = withOption(chosen, 'smoothgrad', 'samples', 10);
+    chosen = withOption(chosen, 'gradcam', 'layer', 'conv1');
+    chosen = withOption(chosen, 'gradcam', 'layer', undefined); // back to the default: not sent
+    expect(chosen).toEqual({ occlusion: { window: 4 }, smoothgrad: { samples: 10 } });
+    const infos = attributionMethods().map((d) => methodInfo(d));
+    expect(runOptions(['occlusion'], chosen, infos)).toEqual({ occlusion: { window: 4 } });
+    // Values a schema does not have or no longer accepts are dropped (the default applies).
+    expect(runOptions(['occlusion', 'smoothgrad'], { occlusion: { window: 0, nonsense: 3 }, smoothgrad: { samples: 10, base: 'guided' } }, infos)).toEqual({ smoothgrad: { samples: 10, base: 'guided' } });
   });
 });

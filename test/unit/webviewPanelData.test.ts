@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { channelLayers, exportBaseName, exportJson, filterLayers, imageMime, isCheapMethod, looksLikePng, modelName, pickActivationLayer, readImageDataUrl, saliencyOptions, viewOf } from '../../src/extension/panels/panelData';
+import { channelLayers, effectiveOptionDefaults, exportBaseName, exportJson, filterLayers, imageMime, isCheapMethod, looksLikePng, modelName, pickActivationLayer, readImageDataUrl, runOptionsOf, saliencyOptions, viewOf } from '../../src/extension/panels/panelData';
 import type { LayerInfo, SaliencyMethodInfo, SaliencyResult } from '../../src/shared/engineProtocol';
 import { methodInfo } from '../../src/engine/methods/descriptor';
 import { attributionMethod } from '../../src/engine/methods/registry';
@@ -110,5 +110,26 @@ describe('saliency options and defaults', () => {
   it('names a model by its folder when the file is model.json', () => {
     expect(modelName('/x/mnist-cnn/model.json')).toBe('mnist-cnn');
     expect(modelName('/x/y/tiny.json')).toBe('tiny');
+  });
+});
+
+describe('saliency option defaults and run options', () => {
+  const setting = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('gives each method its settings over its schema defaults; options without either are absent', () => {
+    const occlusion = methodInfo(attributionMethod('occlusion'));
+    const gradcam = methodInfo(attributionMethod('gradcam'));
+    const schema = Object.fromEntries(Object.entries(occlusion.options).map(([k, s]) => [k, s.default]));
+    const defaults = effectiveOptionDefaults([occlusion, gradcam], setting({ [occlusion.options.window!.settingKey!]: 12 }));
+    expect(defaults.occlusion).toEqual({ ...schema, window: 12 });
+    expect(defaults.gradcam).toEqual({});
+  });
+
+  it('sends the panel’s values over the settings, and the settings alone for a method the user left untouched', () => {
+    const occlusion = methodInfo(attributionMethod('occlusion'));
+    const s = setting({ [occlusion.options.window!.settingKey!]: 12, [occlusion.options.stride!.settingKey!]: 6 });
+    expect(runOptionsOf(occlusion, s, { occlusion: { window: 4, output: 'probability' } })).toEqual({ window: 4, stride: 6, output: 'probability' });
+    expect(runOptionsOf(occlusion, s, { smoothgrad: { samples: 3 } })).toEqual({ window: 12, stride: 6 });
+    expect(runOptionsOf(occlusion, s, undefined)).toEqual(saliencyOptions(occlusion, s));
   });
 });

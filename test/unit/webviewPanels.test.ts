@@ -323,6 +323,33 @@ describe('saliency panel', () => {
     expect(existsSync(path.join(dir, 'cat-gradcam.png'))).toBe(false);
   });
 
+  it('sends each method’s effective option defaults, and the panel’s changed values over the settings to the engine', async () => {
+    const { engine, requests } = fakeEngine(answers());
+    const w = fakePanel();
+    new SaliencyPanel(w.panel as never, services(engine), { kind: 'saliency', model: '/m/model.json', image: '/w/cat.png', view: { kind: 'saliency', methods: ['occlusion'], opacity: 0.5, colormap: 'auto' } }, () => {});
+    w.send({ type: 'ready' });
+    await flush();
+    const init = w.posted.find((m) => m.type === 'saliencyInit') as unknown as { optionDefaults: Record<string, Record<string, unknown>> };
+    expect(init.optionDefaults.occlusion).toEqual({ window: 16, stride: 8, baseline: 0, output: 'logit' }); // settings over schema defaults
+    expect(init.optionDefaults.gradcam).toEqual({}); // its layer has no default: the model decides
+    // A changed value reaches the cost request (so the cost line follows) and the run, over the settings.
+    w.send({ type: 'requestPlans', methods: ['occlusion'], options: { occlusion: { window: 4, output: 'probability' } } });
+    await flush();
+    const plan = requests.filter((r) => r.method === 'saliency/plan').at(-1)!;
+    expect(plan.params.options).toEqual({ window: 4, stride: 8, output: 'probability' });
+    w.send({ type: 'run', methods: ['occlusion', 'gradcam'], target: { kind: 'class' }, colormap: 'auto', opacity: 0.5, options: { occlusion: { window: 4 }, gradcam: { layer: 'conv1' } } });
+    await flush();
+    const runs = requests.filter((r) => r.method === 'saliency/run').map((r) => r.params as unknown as SaliencyParams);
+    expect(runs.map((r) => [r.method, r.options])).toEqual([
+      ['occlusion', { window: 4, stride: 8 }],
+      ['gradcam', { layer: 'conv1' }],
+    ]);
+    // Kept in the panel's view, so a reload shows them and an unasked run uses them.
+    w.send({ type: 'ready' });
+    await flush();
+    expect((w.posted.filter((m) => m.type === 'saliencyInit').at(-1) as unknown as { view: { options: unknown } }).view.options).toEqual({ occlusion: { window: 4 }, gradcam: { layer: 'conv1' } });
+  });
+
   it('replays the comparison to a reloaded webview, and answers plans from a cache without cancelling a run', async () => {
     const { engine, requests, hang } = fakeEngine(answers());
     const w = fakePanel();

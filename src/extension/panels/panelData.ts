@@ -125,3 +125,21 @@ export function isCheapMethod(method: SaliencyMethodInfo | undefined): boolean {
   const cost = method?.defaultCost;
   return cost !== undefined && cost.forwardPasses <= 2 && cost.backwardPasses <= 1;
 }
+
+/**
+ * What the panel's option fields show before the user changes them: per method, each option's
+ * setting where set, else its schema default (options with neither, e.g. Grad-CAM's layer, are absent).
+ */
+export function effectiveOptionDefaults(methods: readonly MethodInfo[], setting: Settings['methodSetting']): Record<string, SaliencyOptions> {
+  const out: Record<string, SaliencyOptions> = {};
+  for (const m of methods) {
+    const schema = Object.fromEntries(Object.entries(m.options).flatMap(([k, s]) => (s.default === undefined ? [] : [[k, s.default]])));
+    out[m.name] = { ...schema, ...saliencyOptions(m, setting) };
+  }
+  return out;
+}
+
+/** The options one run or plan of `method` sends: the settings, with the user's panel values over them. */
+export function runOptionsOf(method: MethodInfo | undefined, setting: Settings['methodSetting'], chosen: Record<string, SaliencyOptions> | undefined): SaliencyOptions {
+  return { ...saliencyOptions(method, setting), ...(method ? chosen?.[method.name] : undefined) };
+}

@@ -1,13 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineRequests, type ClassScore, type ModelInfoResult, type ModelParams, type PredictParams, type PredictResult, type ProgressParams, type SaliencyMethodInfo, type SaliencyMethodName, type SaliencyParams, type SaliencyPlanResult, type SaliencyResult, type TargetSpec } from '../../shared/engineProtocol';
+import { EngineRequests, type ClassScore, type ModelInfoResult, type ModelParams, type PredictParams, type PredictResult, type ProgressParams, type SaliencyMethodInfo, type SaliencyMethodName, type SaliencyOptions, type SaliencyParams, type SaliencyPlanResult, type SaliencyResult, type TargetSpec } from '../../shared/engineProtocol';
 import type { ColormapChoice, PanelState, SaliencyIntent, SaliencyToWebview } from '../../shared/webviewProtocol';
 import { writeExportExclusive } from '../exportPath';
 import { PanelBase, type PanelServices } from './panelBase';
-import { assertNever, channelLayers, exportBaseName, exportFolderName, exportJson, isCheapMethod, looksLikePng, modelName, readImageDataUrl, saliencyOptions, viewOf } from './panelData';
+import { assertNever, channelLayers, exportBaseName, exportFolderName, exportJson, effectiveOptionDefaults, isCheapMethod, looksLikePng, modelName, readImageDataUrl, runOptionsOf, viewOf } from './panelData';
 
 type OnProgress = (p: ProgressParams) => void;
+/** The user's option values per method from the panel, over the settings. */
+type ChosenOptions = Record<SaliencyMethodName, SaliencyOptions> | undefined;
 
 interface Run {
   image: string;
@@ -73,7 +75,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       }
       // Nothing asked for this image yet: the cheap methods run unasked, so the panel opens on a result.
       const cheap = view.methods.filter((m) => isCheapMethod(this.methodInfo(m)));
-      if (cheap.length > 0) await this.compare(cheap, view.target ?? { kind: 'class' }, view.colormap, view.opacity, signal, onProgress);
+      if (cheap.length > 0) await this.compare(cheap, view.target ?? { kind: 'class' }, view.colormap, view.opacity, view.options, signal, onProgress);
     });
   }
 
@@ -90,6 +92,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
       hideClasses: info.hideClasses,
       numClasses: info.numClasses,
       methods: info.methods ?? [],
+      optionDefaults: effectiveOptionDefaults(info.methods ?? [], this.services.settings().methodSetting),
       layers: channelLayers(info.layers),
       backend: info.backend,
     });
@@ -107,12 +110,12 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
   protected async onMessage(message: SaliencyIntent): Promise<void> {
     switch (message.type) {
       case 'requestPlans':
-        await this.sendPlans(message.methods);
+        await this.sendPlans(message.methods, message.options);
         return;
       case 'run': {
-        const { methods, target, colormap, opacity } = message;
-        this.state = { ...this.state, view: { ...viewOf(this.state, 'saliency'), methods, target, colormap, opacity } };
-        await this.job(`Saliency: ${methods.join(', ')}`, (signal, onProgress) => this.compare(methods, target, colormap, opacity, signal, onProgress));
+        const { methods, target, colormap, opacity, options } = message;
+        this.state = { ...this.state, view: { ...viewOf(this.state, 'saliency'), methods, target, colormap, opacity, options } };
+        await this.job(`Saliency: ${methods.join(', ')}`, (signal, onProgress) => this.compare(methods, target, colormap, opacity, options, signal, onProgress));
         return;
       }
       case 'export':
@@ -129,7 +132,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
   }
 
   /** Runs the methods one after another on the same target; each result is posted as it comes. */
-  private async compare(methods: SaliencyMethodName[], target: TargetSpec, colormap: ColormapChoice, opacity: number, signal: AbortSignal, onProgress: OnProgress): Promise<void> {
+  private async compare(methods: SaliencyMethodName[], target: TargetSpec, colormap: ColormapChoice, opacity: number, chosen: ChosenOptions, signal: AbortSignal, onProgress: OnProgress): Promise<void> {
     const { model, image } = this.state;
     if (!image) throw new Error('No image: run "ConvScope: Explain Image" on an image file.');
     const run: Run = { image, methods, target, colormap, opacity, results: new Map() };
@@ -137,7 +140,7 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
     this.post({ type: 'runStarted', methods, target });
     const settings = this.services.settings();
     for (const [index, method] of methods.entries()) {
-      const params: SaliencyParams = { model, image, method, target, options: saliencyOptions(this.methodInfo(method), settings.methodSetting), colormap: colormap === 'auto' ? undefined : colormap, opacity };
+      const params: SaliencyParams = { model, image, method, target, options: runOptionsOf(this.methodInfo(method), settings.methodSetting, chosen), colormap: colormap === 'auto' ? undefined : colormap, opacity };
       const result = await this.services.engine.request(EngineRequests.saliency, params, {
         signal,
         onProgress: (p) => onProgress({ ...p, fraction: (index + p.fraction) / methods.length, message: methods.length > 1 ? `${method} (${index + 1}/${methods.length}): ${p.message}` : p.message }),
@@ -148,12 +151,12 @@ export class SaliencyPanel extends PanelBase<SaliencyToWebview, SaliencyIntent> 
   }
 
   /** The cost of each method with the current settings (cheap: no job, no notification, never cancels a run). */
-  private async sendPlans(methods: SaliencyMethodName[]): Promise<void> {
+  private async sendPlans(methods: SaliencyMethodName[], chosen: ChosenOptions): Promise<void> {
     const { model, image } = this.state;
     if (!image) return;
     const settings = this.services.settings();
     for (const method of methods) {
-      const options = saliencyOptions(this.methodInfo(method), settings.methodSetting);
+      const options = runOptionsOf(this.methodInfo(method), settings.methodSetting, chosen);
       const key = JSON.stringify([model, method, options]);
       // The promise is cached, so two quick asks share one request.
       let plan = this.plans.get(key);

@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
 // Saliency panel: one image explained by one or more methods side by side. The heatmap lies over
 // the image as a second <img> with CSS opacity, so the opacity slider acts at once.
-import type { ClassScore, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
+import type { ClassScore, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
 import { colormapList, type ColormapChoice, type PanelState, type SaliencyFromWebview, type SaliencyToWebview, type SaliencyView } from '../../shared/webviewProtocol';
 import { button, checkbox, createShell, dropdown, field, h, layerChannels, layerLabel, onHostMessage, replace, show, slider, textField, unreachable, vscodeApi } from '../ui';
 import { methodTitle, orderedMethods, runLabel } from './methods';
 import { pendingCard, resultCard } from './cards';
+import { optionPanel } from './optionControls';
+import { runOptions, withOption } from './optionValues';
 import { aspectOf, composeOverlay, keepMapsCrisp } from './overlay';
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, type TargetContext } from './targets';
 
@@ -19,6 +21,7 @@ interface Init {
   hideClasses: boolean;
   numClasses: number;
   methods: SaliencyMethodInfo[];
+  optionDefaults: Record<SaliencyMethodName, SaliencyOptions>;
   layers: LayerInfo[];
 }
 
@@ -43,6 +46,13 @@ const targetError = h('span', { id: 'target-error', class: 'inline-error' });
 const methodBoxes = h('div', { id: 'methods', class: 'method-choices', attrs: { role: 'group', 'aria-label': 'Methods' } });
 const runButton = button('Run', () => run(), { id: 'run', title: 'Run the selected methods one after another on this image' });
 const planList = h('ul', { id: 'plan', class: 'plan-list' });
+const options = optionPanel((method, key, value) => {
+  view = { ...view, options: withOption(view.options ?? {}, method, key, value) };
+  saveView();
+  plans.delete(method);
+  renderPlans();
+  api.post({ type: 'requestPlans', methods: [method], options: chosenOptions() });
+}, () => updateRunButton());
 
 // Display
 const colormapPicker = dropdown<ColormapChoice>(
@@ -63,6 +73,7 @@ replace(
   shell.controls,
   h('div', { class: 'control-row' }, field('Target', targetPicker.element), classField, layerField, channelField, targetError),
   h('div', { class: 'control-row' }, field('Methods', methodBoxes, { class: 'grow' })),
+  options.element,
   h('div', { class: 'control-row' }, field('Colormap', colormapPicker.element), field('Opacity', h('div', { class: 'slider-box' }, opacity, opacityValue)), h('div', { class: 'run-box' }, runButton, staleHint)),
   planList,
 );
@@ -114,7 +125,7 @@ onHostMessage<SaliencyToWebview>((message) => {
 api.post({ type: 'ready' });
 
 function onInit(m: Extract<SaliencyToWebview, { type: 'saliencyInit' }>): void {
-  init = { state: m.state, imageDataUrl: m.imageDataUrl, predictions: m.predictions, hideClasses: m.hideClasses, numClasses: m.numClasses, methods: m.methods, layers: m.layers };
+  init = { state: m.state, imageDataUrl: m.imageDataUrl, predictions: m.predictions, hideClasses: m.hideClasses, numClasses: m.numClasses, methods: m.methods, optionDefaults: m.optionDefaults, layers: m.layers };
   view = m.view;
   shell.setTitle(`Saliency · ${m.modelName}`, m.imageName, `backend ${m.backend}`);
   // Target picker
@@ -141,7 +152,8 @@ function onInit(m: Extract<SaliencyToWebview, { type: 'saliencyInit' }>): void {
   updateRunButton();
   plans.clear();
   renderPlans();
-  if (view.methods.length) api.post({ type: 'requestPlans', methods: view.methods });
+  renderOptions();
+  if (view.methods.length) api.post({ type: 'requestPlans', methods: view.methods, options: chosenOptions() });
   save();
 }
 
@@ -183,10 +195,16 @@ function onMethodsChange(): void {
   view = { ...view, methods };
   saveView();
   const missing = methods.filter((m) => !plans.has(m));
-  if (missing.length) api.post({ type: 'requestPlans', methods: missing });
+  renderOptions();
+  if (missing.length) api.post({ type: 'requestPlans', methods: missing, options: chosenOptions() });
   renderPlans();
   updateRunButton();
 }
+
+const renderOptions = () => options.render(view.methods, init?.methods ?? [], init?.layers ?? [], view.options ?? {}, init?.optionDefaults ?? {});
+
+/** The user's valid option values of the checked methods: what runs and plans send. */
+const chosenOptions = () => runOptions(view.methods, view.options ?? {}, init?.methods ?? []);
 
 function renderPlans(): void {
   replace(
@@ -201,7 +219,9 @@ function renderPlans(): void {
 function updateRunButton(): void {
   const methods = view.methods;
   runButton.textContent = runLabel(methods.length);
-  runButton.disabled = shell.busy || methods.length === 0 || !init?.state.image || currentTarget() === undefined;
+  const optionError = options.firstError();
+  runButton.disabled = shell.busy || methods.length === 0 || !init?.state.image || currentTarget() === undefined || optionError !== undefined;
+  runButton.title = optionError ?? 'Run the selected methods one after another on this image';
 }
 
 /** Says when the results on show no longer match the pickers. */
@@ -222,7 +242,7 @@ function run(): void {
   const methods = selectedMethods();
   if (!target || methods.length === 0 || shell.busy) return;
   shell.clearError();
-  api.post({ type: 'run', methods, target, colormap: view.colormap, opacity: view.opacity });
+  api.post({ type: 'run', methods, target, colormap: view.colormap, opacity: view.opacity, options: chosenOptions() });
 }
 
 function startComparison(methods: SaliencyMethodName[], target: TargetSpec): void {
