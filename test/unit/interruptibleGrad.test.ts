@@ -2,7 +2,8 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadModel } from '../../src/engine/model/loadModel';
-import type { LoadedModel, ReluRule } from '../../src/engine/model/loadedModel';
+import type { LoadedModel } from '../../src/engine/model/loadedModel';
+import { reluRuleNames, reluRules } from '../../src/engine/model/backwardRules';
 import { inputGradient } from '../../src/engine/methods/inputGradient';
 import { interruptibleGrad, interruptibleInputGradient } from '../../src/engine/methods/interruptibleGrad';
 import { CancelledError } from '../../src/engine/methods/types';
@@ -42,7 +43,8 @@ beforeAll(async () => {
   x = tf.tensor4d(seededValues(3, 2 * 10 * 10 * 3, 1), [2, 10, 10, 3]);
 });
 
-it.each<ReluRule>(['standard', 'guided', 'deconvnet'])('gives exactly what tf.grad gives (%s ReLUs), and frees what it made', async (relu) => {
+it.each(reluRuleNames)('gives exactly what tf.grad gives (%s ReLUs), and frees what it made', async (name) => {
+  const relu = reluRules[name];
   const expected = inputGradient(model, x, target, relu);
   const before = tf.memory().numTensors;
   const got = await interruptibleInputGradient(model, x, target, relu, live);

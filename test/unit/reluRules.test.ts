@@ -9,6 +9,8 @@ import { vanillaGradient } from '../../src/engine/methods/vanillaGradient';
 import { guidedBackprop } from '../../src/engine/methods/guidedBackprop';
 import { deconvnet } from '../../src/engine/methods/deconvnet';
 import { gradCam } from '../../src/engine/methods/gradCam';
+import { inputGradient } from '../../src/engine/methods/inputGradient';
+import type { ReluRule } from '../../src/engine/model/loadedModel';
 import { readReference, referenceFile, relL2 } from './support/reference';
 import { saveToTempDir } from './support/tinyModels';
 import { useWasm } from './support/backend';
@@ -52,6 +54,18 @@ describe('ReLU rules by hand on a two-unit network', () => {
     const r = await method(model, input, { target: { kind: 'class', index: 0 } }, noop, signal);
     expect(Array.from(r.attribution.data)).toEqual(expected);
     input.dispose();
+    model.dispose();
+  });
+
+  it('a rule is a hook: a new one applies to the fused ReLU without touching the forward pass', async () => {
+    // "Absolute" rule, as an LRP-style rule would plug in: pass |dy| where z > 0.
+    // g = (z>0)·|v| = [0.5, 0] → dx = W g = [0.5, 1]
+    const absolute: ReluRule = { name: 'absolute', gradient: (z, dy) => tf.mul(tf.abs(dy), tf.cast(tf.greater(z, 0), 'float32')) };
+    const model = await loadModel(file);
+    const input = x();
+    const dx = inputGradient(model, input, { kind: 'class', index: 0 }, absolute);
+    expect(Array.from(dx.dataSync())).toEqual([0.5, 1]);
+    tf.dispose([dx, input]);
     model.dispose();
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { reluRules } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { checkCompleteness } from './completeness';
 import { interruptibleInputGradient } from './interruptibleGrad';
@@ -37,7 +38,7 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
       const path = tf.tidy(() => tf.add(base, tf.mul(tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]), diff)) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
-        grads = await interruptibleInputGradient(model, path, target, 'standard', signal);
+        grads = await interruptibleInputGradient(model, path, target, reluRules.vanilla, signal);
       } finally {
         path.dispose();
       }

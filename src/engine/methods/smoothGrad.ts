@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import type { ReluRule } from '../model/loadedModel';
+import { reluRuleNames, reluRules, type ReluRuleName } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
@@ -11,7 +11,7 @@ import { checkpoint, toArrayND, type AttributionResult, type Method, type Target
 export interface SmoothGradOptions {
   target?: TargetSpec;
   /** The gradient method to smooth. */
-  base?: 'vanilla' | 'guided' | 'deconvnet';
+  base?: ReluRuleName;
   samples?: number;
   /** Noise standard deviation as a fraction of the input's value range (Smilkov et al. suggest 0.1–0.2). */
   sigma?: number;
@@ -19,7 +19,6 @@ export interface SmoothGradOptions {
   memoryBudgetBytes?: number;
 }
 
-const ruleOf: Record<NonNullable<SmoothGradOptions['base']>, ReluRule> = { vanilla: 'standard', guided: 'guided', deconvnet: 'deconvnet' };
 
 /**
  * SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. The
@@ -42,7 +41,7 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
       const noisy = tf.tidy(() => tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)])) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
-        grads = await interruptibleInputGradient(model, noisy, target, ruleOf[base], signal);
+        grads = await interruptibleInputGradient(model, noisy, target, reluRules[base], signal);
       } finally {
         noisy.dispose();
       }
@@ -87,7 +86,7 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
   label: 'SmoothGrad',
   hint: 'Vanilla gradient averaged over noisy copies of the image',
   options: {
-    base: { type: 'choice', default: 'vanilla', choices: ['vanilla', 'guided', 'deconvnet'], cliFlag: 'base', label: 'Base method', hint: 'the gradient method to smooth' },
+    base: { type: 'choice', default: 'vanilla', choices: reluRuleNames, cliFlag: 'base', label: 'Base method', hint: 'the gradient method to smooth' },
     samples: { type: 'int', default: 25, min: 1, max: maxSampleCount, cliFlag: 'samples', settingKey: 'convscope.smoothGrad.samples', label: 'Samples', hint: 'noisy copies averaged' },
     sigma: { type: 'number', default: 0.15, min: 0, cliFlag: 'sigma', label: 'Noise', hint: 'noise standard deviation as a fraction of the input range' },
     seed: { type: 'int', default: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise' },

@@ -1,6 +1,7 @@
+import { reluRules } from '../model/backwardRules';
 import { gradientDescriptor, gradientSaliency } from './gradientSaliency';
 
 /** Vanilla gradient: ∂(target score)/∂input, map = max over channels of |gradient|. */
-export const vanillaGradient = gradientSaliency('vanilla', 'standard');
+export const vanillaGradient = gradientSaliency('vanilla', reluRules.vanilla);
 
 export const vanillaGradientMethod = gradientDescriptor('vanilla', 'Vanilla gradient', 'Gradient of the target score with respect to the input pixels', vanillaGradient);

@@ -10,7 +10,7 @@ import type { LayerSummary } from './summary';
  * because ReLUs are fused into the graph's ops.
  */
 export function forwardGraphModel(file: string, model: tfconv.GraphModel, x: tf.Tensor4D, options: ForwardOptions = {}): ForwardResult {
-  if (options.relu && options.relu !== 'standard') {
+  if (options.relu?.gradient) {
     throw new UserError(`${file}: guided backprop and deconvnet need a layers model (a graph model's ReLUs are fused into its ops)`);
   }
   const inputName = model.inputs[0]!.name;

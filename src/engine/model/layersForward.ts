@@ -23,7 +23,7 @@ type ContainerLike = tfl.LayersModel & { runInternalGraph(inputs: tf.Tensor[]): 
 const identity: ActivationLike = { getClassName: () => 'linear', apply: (x) => x };
 
 export function forwardLayersModel(model: tfl.LayersModel, x: tf.Tensor4D, options: ForwardOptions = {}): ForwardResult {
-  const rule = options.relu ?? 'standard';
+  const rule = options.relu ?? {};
   const capture = new Set(options.capture ?? []);
   const captured = new Map<string, tf.Tensor>();
   const root = containerOf(model);
@@ -83,14 +83,14 @@ function patch(layer: PatchableLayer, wrapper: (inputs: tf.Tensor | tf.Tensor[],
   };
 }
 
-function callWithRule(layer: PatchableLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>, original: CallFn, rule: ReluRule, isOutput: boolean): tf.Tensor | tf.Tensor[] {
+function callWithRule(layer: PatchableLayer, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>, original: CallFn, rule: Partial<ReluRule>, isOutput: boolean): tf.Tensor | tf.Tensor[] {
   const className = layer.getClassName();
-  if (className === 'ReLU' && rule !== 'standard') return ruleRelu(single(inputs), rule, layer.maxValue ?? undefined);
+  if (className === 'ReLU' && rule.gradient) return ruleRelu(single(inputs), rule, layer.maxValue ?? undefined);
   if (className === 'Softmax' && isOutput) return single(inputs);
   const activation = layer.activation;
   if (!activation || typeof activation.getClassName !== 'function') return original(inputs, kwargs);
   const name = activation.getClassName().toLowerCase();
-  const replaceRelu = rule !== 'standard' && (name === 'relu' || name === 'relu6');
+  const replaceRelu = rule.gradient !== undefined && (name === 'relu' || name === 'relu6');
   const stripSoftmax = isOutput && name === 'softmax';
   if (!replaceRelu && !stripSoftmax) return original(inputs, kwargs);
   // Run the layer without its activation (this also turns off the fused kernel's activation),
@@ -108,24 +108,15 @@ function single(t: tf.Tensor | tf.Tensor[]): tf.Tensor {
   return Array.isArray(t) ? t[0]! : t;
 }
 
-/** ReLU (or ReLU clipped at maxValue) whose gradient follows the rule. */
-export function ruleRelu(z: tf.Tensor, rule: ReluRule, maxValue?: number): tf.Tensor {
+/** ReLU (or ReLU clipped at maxValue) whose gradient is the rule's. */
+export function ruleRelu(z: tf.Tensor, rule: Partial<ReluRule>, maxValue?: number): tf.Tensor {
   const forward = (t: tf.Tensor) => (maxValue === undefined ? tf.relu(t) : tf.clipByValue(t, 0, maxValue));
-  if (rule === 'standard') return forward(z);
+  const gradient = rule.gradient;
+  if (!gradient) return forward(z);
   const f = tf.customGrad((input, save) => {
     const t = input as tf.Tensor;
     (save as tf.GradSaveFunc)([t]);
-    return {
-      value: forward(t),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const positiveDy = tf.relu(dy);
-        if (rule === 'deconvnet') return positiveDy;
-        const zIn = saved[0]!;
-        let pass = tf.greater(zIn, 0);
-        if (maxValue !== undefined) pass = tf.logicalAnd(pass, tf.less(zIn, maxValue));
-        return tf.mul(positiveDy, tf.cast(pass, 'float32'));
-      },
-    };
+    return { value: forward(t), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradient(saved[0]!, dy, maxValue) };
   });
   return f(z);
 }

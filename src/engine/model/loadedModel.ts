@@ -5,12 +5,15 @@ import type { ModelConfig } from './preprocessing';
 import type { LayerInfo } from '../../shared/engineProtocol';
 
 /**
- * How ReLUs back-propagate during a forward pass: 'standard' autodiff, 'guided' backprop
- * (pass only where the forward input and the incoming gradient are positive) or 'deconvnet'
- * (pass only where the incoming gradient is positive). Applies to ReLU layers and to ReLUs fused
- * into Conv2D/Dense alike.
+ * How ReLUs back-propagate during a forward pass, as a hook (model/backwardRules.ts has the ones
+ * we ship: vanilla autodiff, guided backprop, deconvnet). Without `gradient`, ordinary autodiff;
+ * with it, every ReLU — a ReLU layer or one fused into Conv2D/Dense — passes back what it returns
+ * for its forward input z and incoming gradient dy (maxValue for ReLU6).
  */
-export type ReluRule = 'standard' | 'guided' | 'deconvnet';
+export interface ReluRule {
+  name: string;
+  gradient?: (z: tf.Tensor, dy: tf.Tensor, maxValue?: number) => tf.Tensor;
+}
 
 export interface ForwardOptions {
   relu?: ReluRule;
