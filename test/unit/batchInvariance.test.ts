@@ -95,9 +95,11 @@ async function acrossBatchSizes(m: BatchedMethod): Promise<Map<number, Attributi
     const before = tf.memory().numTensors;
     const r = await m.run(size === largest ? defaultMemoryBudgetBytes : budgetForBatch(size, m.total, m.withGradients));
     expect(tf.memory().numTensors).toBe(before);
-    // The batch size asked for is the one used (batches are also bounded in time, but this model
-    // is small); the first batch always holds one sample, so at most total − 1 follow.
-    expect(r.details.batchSize, `${m.name} at batch ${size}`).toBe(Math.min(size, m.total - 1));
+    // The batch size asked for is the one used. Batches are also bounded in time (400 ms): the
+    // small ones always fit on this model, the largest (at most total − 1: the first batch holds
+    // one sample) may be cut down on a loaded machine, but stays well above the others.
+    if (size === largest) expect(r.details.batchSize, `${m.name} at the largest batch`).toBeGreaterThan(7);
+    else expect(r.details.batchSize, `${m.name} at batch ${size}`).toBe(size);
     results.set(size, r);
   }
   return results;
