@@ -65,6 +65,21 @@ export function validateOptions<O>(d: MethodInfo, options: O | undefined): O {
   return given as O;
 }
 
+/**
+ * `options` with the schema's defaults filled in for `keys`: the one place a method's defaults are
+ * written is its option schema, which the CLI, the panels and the settings test read too.
+ */
+export function withDefaults<O extends object, K extends keyof O & string>(d: MethodInfo, options: O, keys: readonly K[]): O & { [P in K]-?: NonNullable<O[P]> } {
+  const out = { ...options } as Record<string, unknown>;
+  for (const key of keys) {
+    if (out[key] !== undefined) continue;
+    const fallback = d.options[key]?.default;
+    if (fallback === undefined) throw new Error(`option '${key}' of ${d.name} has no default in its schema`);
+    out[key] = fallback;
+  }
+  return out as O & { [P in K]-?: NonNullable<O[P]> };
+}
+
 /** The schema's defaults, for options that have one. */
 export function optionDefaults(d: MethodInfo): Record<string, number | string> {
   return Object.fromEntries(Object.entries(d.options).flatMap(([k, s]) => (s.default === undefined ? [] : [[k, s.default]])));

@@ -3,7 +3,7 @@ import { reluRules } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { checkCompleteness } from './completeness';
 import { interruptibleInputGradient } from './interruptibleGrad';
-import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
+import { maxSampleCount, validateOptions, withDefaults, type MethodDescriptor } from './descriptor';
 import { sumOverChannels } from './maps';
 import { integrationRules, quadrature, type IntegrationRule } from './quadrature';
 import { objective, resolveTarget } from './target';
@@ -24,7 +24,7 @@ export interface IntegratedGradientsOptions {
  * The result warns when the attributions miss f(x) − f(baseline) by more than 5 % (completeness).
  */
 export const integratedGradients: Method<IntegratedGradientsOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
-  const { steps = 50, rule = 'gausslegendre', baseline = 0 } = options;
+  const { steps, rule, baseline } = withDefaults(integratedGradientsMethod, options, ['steps', 'rule', 'baseline']);
   validateOptions(integratedGradientsMethod, options);
   const { alphas, weights } = quadrature(rule, steps);
   await checkpoint(signal);
@@ -105,7 +105,7 @@ export const integratedGradientsMethod: MethodDescriptor<IntegratedGradientsOpti
     baseline: { type: 'number', default: 0, cliFlag: 'baseline', label: 'Baseline', hint: 'constant baseline in model-input space' },
   },
   cost: (o) => {
-    const n = o.steps ?? 50;
+    const n = withDefaults(integratedGradientsMethod, o, ['steps']).steps;
     // Two more forward passes check completeness: f(x) and f(baseline).
     return { forwardPasses: n + 2, backwardPasses: n, summary: `${n} path steps: ${n} forward + backward passes` };
   },

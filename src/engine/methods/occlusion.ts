@@ -2,7 +2,7 @@ import * as tf from '../tf';
 import { UserError } from '../errors';
 import type { LoadedModel } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
-import type { MethodDescriptor } from './descriptor';
+import { withDefaults, type MethodDescriptor } from './descriptor';
 import { objective, resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
@@ -41,7 +41,7 @@ export function windowStarts(size: number, window: number, stride: number): numb
 
 /** The cost of an occlusion run, known before running it (shown to users up front). */
 export function planOcclusion(model: LoadedModel, options: OcclusionOptions): OcclusionPlan {
-  const { window = 8, stride = 4 } = options;
+  const { window, stride } = withDefaults(occlusionMethod, options, ['window', 'stride']);
   const { height, width } = model.inputShape;
   if (!Number.isInteger(window) || window < 1 || window > Math.min(height, width)) throw new UserError(`occlusion window must be 1..${Math.min(height, width)} pixels; got ${window}`);
   if (!Number.isInteger(stride) || stride < 1) throw new UserError(`occlusion stride must be a positive integer; got ${stride}`);
@@ -58,7 +58,7 @@ export function planOcclusion(model: LoadedModel, options: OcclusionOptions): Oc
  * pixel gets the mean over the windows that cover it. Windows run in batches.
  */
 export const occlusion: Method<OcclusionOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
-  const { window = 8, baseline = 0, output = 'logit' } = options;
+  const { window, stride, baseline, output } = withDefaults(occlusionMethod, options, ['window', 'stride', 'baseline', 'output']);
   const plan = planOcclusion(model, options);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
@@ -93,7 +93,7 @@ export const occlusion: Method<OcclusionOptions, AttributionResult> = async (mod
     attribution,
     map,
     signedMap: true,
-    details: { window, stride: options.stride ?? 4, baseline, output, windows: plan.windows, batchSize: largestBatch, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes, ...(run.stopped ? { stoppedAfter: done } : {}) },
+    details: { window, stride, baseline, output, windows: plan.windows, batchSize: largestBatch, forwardPassesPlanned: plan.forwardPasses, forwardPasses: passes, ...(run.stopped ? { stoppedAfter: done } : {}) },
     warnings: run.stopped ? [`stopped after ${done} of ${plan.windows} windows: pixels no window covered yet are 0`] : [],
     extra: { windowDeltas: { shape: [plan.rows.length, plan.cols.length], data: Float32Array.from(deltas) } },
   };

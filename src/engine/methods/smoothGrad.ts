@@ -2,7 +2,7 @@ import * as tf from '../tf';
 import { reluRuleNames, reluRules, type ReluRuleName } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
-import { maxSampleCount, validateOptions, type MethodDescriptor } from './descriptor';
+import { maxSampleCount, validateOptions, withDefaults, type MethodDescriptor } from './descriptor';
 import { maxAbsOverChannels } from './maps';
 import { gaussianNoise } from './seededNoise';
 import { resolveTarget } from './target';
@@ -25,7 +25,7 @@ export interface SmoothGradOptions {
  * noisy copies are made batch by batch (never all at once), so memory stays within the budget.
  */
 export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
-  const { base = 'vanilla', samples = 25, sigma = 0.15, seed = 0 } = options;
+  const { base, samples, sigma, seed } = withDefaults(smoothGradMethod, options, ['base', 'samples', 'sigma', 'seed']);
   validateOptions(smoothGradMethod, options);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
@@ -92,7 +92,7 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
     seed: { type: 'int', default: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise' },
   },
   cost: (o) => {
-    const n = o.samples ?? 25;
+    const n = withDefaults(smoothGradMethod, o, ['samples']).samples;
     return { forwardPasses: n, backwardPasses: n, summary: `${n} noisy samples: ${n} forward + backward passes` };
   },
   run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),
