@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { requireRuleSupport } from '../model/backwardRules';
 import type { ReluRule } from '../model/loadedModel';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxAbsOverChannels } from './maps';
@@ -16,6 +17,7 @@ export interface GradientOptions {
  */
 export function gradientSaliency(name: string, relu: ReluRule): Method<GradientOptions, AttributionResult> {
   return async (model, input, options, progress, signal) => {
+    requireRuleSupport(model, relu);
     await checkpoint(signal);
     const target = resolveTarget(model, input, options.target);
     // One backward pass of a large network takes seconds: this one sees a cancel meanwhile.

@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { reluRuleNames, reluRules, type ReluRuleName } from '../model/backwardRules';
+import { reluRuleNames, reluRules, requireRuleSupport, type ReluRuleName } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxSampleCount, validateOptions, withDefaults, type MethodDescriptor } from './descriptor';
@@ -27,6 +27,7 @@ export interface SmoothGradOptions {
 export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
   const { base, samples, sigma, seed } = withDefaults(smoothGradMethod, options, ['base', 'samples', 'sigma', 'seed']);
   validateOptions(smoothGradMethod, options);
+  requireRuleSupport(model, reluRules[base]);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
   const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
@@ -91,8 +92,10 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
     sigma: { type: 'number', default: 0.15, min: 0, cliFlag: 'sigma', label: 'Noise', hint: 'noise standard deviation as a fraction of the input range' },
     seed: { type: 'int', default: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise' },
   },
-  cost: (o) => {
-    const n = withDefaults(smoothGradMethod, o, ['samples']).samples;
+  cost: (o, model) => {
+    const { samples: n, base } = withDefaults(smoothGradMethod, o, ['samples', 'base']);
+    // Like occlusion's window check: a run the model cannot do is refused before it is announced.
+    requireRuleSupport(model, reluRules[base]);
     return { forwardPasses: n, backwardPasses: n, summary: `${n} noisy samples: ${n} forward + backward passes` };
   },
   run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),

@@ -1,5 +1,6 @@
 import * as tf from '../tf';
-import type { ReluRule } from './loadedModel';
+import { UserError } from '../errors';
+import type { LoadedModel, ReluRule } from './loadedModel';
 
 /**
  * The backward rules a ReLU can follow, keyed by the gradient method that uses them. A rule is a
@@ -24,4 +25,11 @@ export const reluRuleNames = Object.keys(reluRules) as ReluRuleName[];
 function passes(z: tf.Tensor, maxValue?: number): tf.Tensor {
   const positive = tf.greater(z, 0);
   return maxValue === undefined ? positive : tf.logicalAnd(positive, tf.less(z, maxValue));
+}
+
+/** Refuses a rule the model cannot apply (graph models fuse their ReLUs into other ops). */
+export function requireRuleSupport(model: LoadedModel, rule: ReluRule): void {
+  if (rule.gradient && !model.capabilities.has('relu-rules')) {
+    throw new UserError(`${model.file}: guided backprop and deconvnet need a layers model (a ${model.kind} model's ReLUs are fused into its ops)`);
+  }
 }
