@@ -1,8 +1,8 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { io } from '../tf';
 import { UserError } from '../errors';
-import { parseJsonText } from './jsonText';
+import type { ModelSource } from './loaders/types';
 import { modelKind, weightNameCheck, type ModelKind } from './modelKind';
 import { checkWeightSpec, type WeightSize } from './weightSpecs';
 import { findNonFinite, stringWeightBytes } from './weightValues';
@@ -31,13 +31,10 @@ interface Group {
  * longer shard would silently shift weights), and no listed weight is unused. After reading,
  * weights with NaN or infinite values are refused by name.
  */
-export function readModelArtifacts(modelJsonPath: string): { artifacts: io.ModelArtifacts; kind: ModelKind } {
-  const file = path.resolve(modelJsonPath);
-  if (!existsSync(file)) throw new UserError(`${file}: model file not found`);
-  const stat = statSync(file);
-  if (stat.isDirectory()) throw new UserError(`${file}: is a folder; give the path of its model.json`);
-  if (!stat.isFile()) throw new UserError(`${file}: not a regular file; give the path of a model.json`);
-  const json = parseJsonText(readFileSync(file, 'utf8'), file) as Record<string, unknown>;
+export function readModelArtifacts(source: ModelSource): { artifacts: io.ModelArtifacts; kind: ModelKind } {
+  // openModelSource has checked that the file is a regular file; its JSON is parsed once, there.
+  const file = source.file;
+  const json = source.json() as Record<string, unknown>;
   if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
     throw new UserError(`${file}: not a TensorFlow.js model (no "modelTopology")`);
   }

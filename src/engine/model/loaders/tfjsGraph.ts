@@ -9,7 +9,7 @@ import type { InputShape, LoadedModel } from '../loadedModel';
 import { forwardGraphModel, summarizeGraph } from '../graphForward';
 import { explainLoadError, imageInputShape, lastDim, loadWithoutLeaks } from './tfjsCommon';
 import { isJsonText } from './tfjsLayers';
-import type { ModelLoader } from './types';
+import type { ModelLoader, ModelSource } from './types';
 
 export const tfjsGraphLoader: ModelLoader = {
   format: 'graph',
@@ -18,11 +18,12 @@ export const tfjsGraphLoader: ModelLoader = {
     const json = source.json() as { modelTopology?: { node?: unknown } } | null;
     return typeof json === 'object' && json !== null && Array.isArray(json.modelTopology?.node);
   },
-  load: (source, config) => loadGraph(source.file, config),
+  load: (source, config) => loadGraph(source, config),
 };
 
-async function loadGraph(file: string, config: ModelConfig): Promise<LoadedModel> {
-  const { artifacts } = readModelArtifacts(file);
+async function loadGraph(source: ModelSource, config: ModelConfig): Promise<LoadedModel> {
+  const file = source.file;
+  const { artifacts } = readModelArtifacts(source);
   let model: tfconv.GraphModel;
   try {
     model = await loadWithoutLeaks(() => tfconv.loadGraphModel(tf.io.fromMemory(artifacts)), (m) => Object.values(m.weights).flat());

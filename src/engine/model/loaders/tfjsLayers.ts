@@ -17,7 +17,7 @@ export const tfjsLayersLoader: ModelLoader = {
   // readModelArtifacts then says exactly what is wrong with it (not JSON, at which position; no
   // modelTopology; a format that contradicts the topology…).
   sniff: (source) => !source.head.includes(0),
-  load: (source, config) => loadLayers(source.file, config),
+  load: (source, config) => loadLayers(source, config),
 };
 
 /** Starts like a JSON object (after an optional byte-order mark and white space). */
@@ -25,8 +25,9 @@ export function isJsonText(source: ModelSource): boolean {
   return /^(\uFEFF)?\s*\{/.test(source.head.toString('utf8'));
 }
 
-async function loadLayers(file: string, config: ModelConfig): Promise<LoadedModel> {
-  const { artifacts } = readModelArtifacts(file);
+async function loadLayers(source: ModelSource, config: ModelConfig): Promise<LoadedModel> {
+  const file = source.file;
+  const { artifacts } = readModelArtifacts(source);
   let model: tfl.LayersModel;
   try {
     model = await loadWithoutLeaks(() => tfl.loadLayersModel(tf.io.fromMemory(artifacts), { strict: true }), () => []);
