@@ -22,9 +22,14 @@ export interface SaliencyRenderOptions {
  */
 export function saliencyHeatmap(result: AttributionResult, options: SaliencyRenderOptions = {}): RawImage {
   const [height, width] = result.map.shape as [number, number];
-  const limit = outlierThreshold(result.map.data, 0.02);
-  const range: [number, number] | undefined = limit > 0 ? (result.signedMap ? [-limit, limit] : [Math.min(0, minOf(result.map.data)), limit]) : undefined;
-  return applyColormap(result.map.data, width, height, pickColormap(result, options.colormap), range ? { range } : {});
+  return mapHeatmap(result.map.data, width, height, result.signedMap, pickColormap(result, options.colormap));
+}
+
+/** Any saliency-like map coloured on that scale (final results and the previews of long runs). */
+export function mapHeatmap(values: Float32Array, width: number, height: number, signed: boolean, colormap: ColormapName): RawImage {
+  const limit = outlierThreshold(values, 0.02);
+  const range: [number, number] | undefined = limit > 0 ? (signed ? [-limit, limit] : [Math.min(0, minOf(values)), limit]) : undefined;
+  return applyColormap(values, width, height, colormap, range ? { range } : {});
 }
 
 /** The |value| below which (1 − outlierFraction) of the total |value| lies (0 for an empty or zero map). */
@@ -46,9 +51,12 @@ function minOf(values: ArrayLike<number>): number {
   return Number.isFinite(min) ? min : 0;
 }
 
-/** The heatmap blended over the image the user gave (any size: the heatmap is resized to it). */
-export function saliencyOverlay(image: RawImage, result: AttributionResult, options: SaliencyRenderOptions = {}): RawImage {
-  return overlayHeatmap(magnifyNearest(image, options.minSize ?? 256), saliencyHeatmap(result, options), options.opacity ?? 0.5);
+/**
+ * The heatmap blended over the image the user gave (any size: the heatmap is resized to it). Pass
+ * the heatmap when it is made anyway (the engine sends both), so that it is coloured once.
+ */
+export function saliencyOverlay(image: RawImage, result: AttributionResult, options: SaliencyRenderOptions = {}, heatmap = saliencyHeatmap(result, options)): RawImage {
+  return overlayHeatmap(magnifyNearest(image, options.minSize ?? 256), heatmap, options.opacity ?? 0.5);
 }
 
 function pickColormap(result: AttributionResult, requested?: ColormapName): ColormapName {

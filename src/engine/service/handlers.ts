@@ -6,7 +6,7 @@ import { encodePng } from '../image/encodePng';
 import { loadInputImage } from '../image/loadInputImage';
 import type { RawImage } from '../image/rawImage';
 import { renderFilterGrid, renderFilterTiles } from '../render/renderFilters';
-import { saliencyHeatmap, saliencyOverlay } from '../render/renderSaliency';
+import { mapHeatmap, saliencyHeatmap, saliencyOverlay } from '../render/renderSaliency';
 import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
 import { methodInfo, optionDefaults, validateOptions, type AnyMethodDescriptor, type CostPlan } from '../methods/descriptor';
@@ -103,11 +103,12 @@ export function createHandlers(models: ModelCache) {
           const r = await method.run({ model: m, input: img.input, progress: ctx.progress, signal: ctx.signal, stop: ctx.stopSignal, preview: previewSink(ctx) }, { ...options, target: p.target });
           await checkpoint(ctx.signal);
           const render = { colormap: p.colormap, opacity: p.opacity };
+          const heatmap = saliencyHeatmap(r, render);
           return {
             method: p.method,
             target: r.target,
-            overlayPng: png64(saliencyOverlay(img.image, r, render)),
-            heatmapPng: png64(saliencyHeatmap(r, render)),
+            overlayPng: png64(saliencyOverlay(img.image, r, render, heatmap)),
+            heatmapPng: png64(heatmap),
             signedMap: r.signedMap,
             map: { shape: r.map.shape, data: Array.from(r.map.data) },
             details: r.details,
@@ -125,7 +126,10 @@ export function createHandlers(models: ModelCache) {
 
 export type EngineHandlers = ReturnType<typeof createHandlers>;
 
-/** A method's previews as the protocol sends them: the map colormapped to a PNG at model input size. */
+/**
+ * A method's previews as the protocol sends them: the map at model input size, coloured on the
+ * same scale as the final heatmap (previews are of unsigned maps: SmoothGrad's running mean).
+ */
 function previewSink(ctx: JobContext): PreviewFn | undefined {
   const send = ctx.preview;
   if (!send) return undefined;
@@ -133,7 +137,7 @@ function previewSink(ctx: JobContext): PreviewFn | undefined {
     send(() => {
       const f = frame();
       const [h, w] = f.map?.shape ?? [];
-      const pngBase64 = f.map && h && w ? png64(applyColormap(f.map.data, w, h, 'viridis')) : undefined;
+      const pngBase64 = f.map && h && w ? png64(mapHeatmap(f.map.data, w, h, false, 'inferno')) : undefined;
       return { step: f.step, of: f.of, scalars: f.scalars, ...(pngBase64 ? { pngBase64 } : {}) };
     });
 }
