@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
 import { integratedGradients } from '../../src/engine/methods/integratedGradients';
 import { checkCompleteness, completenessTolerance } from '../../src/engine/methods/completeness';
 import { loadInputImage } from '../../src/engine/image/loadInputImage';
 import { referenceFile } from './support/reference';
-import { saveToTempDir, seedWeights, seededValues } from './support/tinyModels';
+import { smallReluCnn } from './support/tinyModels';
 import { useWasm } from './support/backend';
 
 // Completeness (Sundararajan et al.): IG attributions add up to f(x) − f(baseline), up to the
@@ -22,19 +21,7 @@ let reference: LoadedModel;
 let referenceInput: tf.Tensor4D;
 beforeAll(async () => {
   await useWasm();
-  const net = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [12, 12, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }),
-      tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
-      tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c2' }),
-      tfl.layers.globalAveragePooling2d({ name: 'gap' }),
-      tfl.layers.dense({ units: 3, name: 'logits' }),
-    ],
-  });
-  seedWeights(net, 11);
-  tiny = await loadModel(await saveToTempDir(net));
-  net.dispose();
-  tinyInput = tf.tensor4d(seededValues(5, 12 * 12 * 3, 1).map((v) => (v + 1) / 2), [1, 12, 12, 3]);
+  ({ model: tiny, input: tinyInput } = await smallReluCnn());
   // The shared reference CNN (conv-ReLU-pool ×2, GAP, dense), read in place.
   reference = await loadModel(referenceFile('model_a/model/model.json'));
   referenceInput = loadInputImage(reference, referenceFile('model_a/radial_bar/input.png')).input;

@@ -11,7 +11,7 @@ import { quadrature } from '../../src/engine/methods/quadrature';
 import { maxSampleCount as maxIntegrationSteps } from '../../src/engine/methods/descriptor';
 import { CancelledError, type Progress } from '../../src/engine/methods/types';
 import { readReference, referenceFile, relL2 } from './support/reference';
-import { saveToTempDir, seedWeights, seededValues } from './support/tinyModels';
+import { saveToTempDir, smallReluCnn } from './support/tinyModels';
 import { useWasm } from './support/backend';
 
 const noop = () => {};
@@ -22,19 +22,7 @@ let model: LoadedModel;
 let x: tf.Tensor4D;
 beforeAll(async () => {
   await useWasm();
-  const net = tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [12, 12, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }),
-      tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
-      tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c2' }),
-      tfl.layers.globalAveragePooling2d({ name: 'gap' }),
-      tfl.layers.dense({ units: 3, name: 'logits' }),
-    ],
-  });
-  seedWeights(net, 11);
-  model = await loadModel(await saveToTempDir(net));
-  net.dispose();
-  x = tf.tensor4d(seededValues(5, 12 * 12 * 3, 1).map((v) => (v + 1) / 2), [1, 12, 12, 3]);
+  ({ model, input: x } = await smallReluCnn());
 });
 
 async function withoutLeaks<R>(run: () => Promise<R>): Promise<R> {

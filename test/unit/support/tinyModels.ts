@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '../../../src/engine/tf';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { loadModel } from '../../../src/engine/model/loadModel';
+import type { LoadedModel } from '../../../src/engine/model/loadedModel';
 
 /** Saves a tfjs-layers model as model.json + one shard in a fresh temp folder; returns the model.json path. */
 export async function saveToTempDir(model: tfl.LayersModel, prefix = 'convscope-model-'): Promise<string> {
@@ -44,4 +46,25 @@ export function seedWeights(model: tfl.LayersModel, seed: number): void {
     );
     // getWeights() returns the variables themselves: not ours to dispose.
   });
+}
+
+/**
+ * The small seeded ReLU CNN several method tests share (12×12×3 → conv-ReLU, max-pool,
+ * conv-ReLU, GAP, dense to 3 classes) and a seeded input in [0, 1].
+ */
+export async function smallReluCnn(): Promise<{ model: LoadedModel; input: tf.Tensor4D }> {
+  const net = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [12, 12, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c1' }),
+      tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }),
+      tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'c2' }),
+      tfl.layers.globalAveragePooling2d({ name: 'gap' }),
+      tfl.layers.dense({ units: 3, name: 'logits' }),
+    ],
+  });
+  seedWeights(net, 11);
+  const model = await loadModel(await saveToTempDir(net));
+  net.dispose();
+  const input = tf.tensor4d(seededValues(5, 12 * 12 * 3, 1).map((v) => (v + 1) / 2), [1, 12, 12, 3]);
+  return { model, input };
 }
