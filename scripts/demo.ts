@@ -17,7 +17,7 @@ import { activations } from '../src/engine/methods/activations';
 import { filters } from '../src/engine/methods/filters';
 import { gram } from '../src/engine/methods/gram';
 import { predict } from '../src/engine/methods/predict';
-import { attributionMethod } from '../src/engine/methods/registry';
+import { attributionMethod } from '../src/engine/methods/catalog';
 import type { AttributionResult, TargetSpec } from '../src/engine/methods/types';
 import { loadModel } from '../src/engine/model/loadModel';
 import type { LoadedModel } from '../src/engine/model/loadedModel';

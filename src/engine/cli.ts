@@ -5,7 +5,9 @@ import { commands, commandsWithImages } from './cli/commands';
 import { writeJson, writePng } from './cli/output';
 import { openSession } from './cli/session';
 import { methodFlagNames, methodsHelp } from './cli/methodFlags';
-import { attributionMethodNames } from './methods/registry';
+import { attributionMethodNames } from './methods/catalog';
+import { synthesisCommand, synthesisMethods } from './synthesis/catalog';
+import { synthesisModelFile } from './cli/synthesisCommand';
 
 /** Built when asked for, from the registered methods (their flags and defaults come from their descriptors). */
 const usage = () => `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
@@ -20,6 +22,11 @@ commands
                 target: --target <class> (default: top class) or --layer L --channel C (a neuron)
 ${methodsHelp('                ').join('\n')}
                 display: --colormap viridis|inferno|magma|gray|coolwarm --opacity 0..1
+${synthesisMethods()
+  .map((d) => `  ${d.command.padEnd(12)}  ${d.hint}${d.needsImage ? ' (--image F; default model: the bundled InceptionV3)' : ''}\n${methodsHelp('                ', [d]).join('\n').replace(/^( *)[^:]+: /, '$1')}`)
+  .join('\n')}
+                synthesis: the cost is printed first; Ctrl-C stops and writes the image so far (twice: cancel);
+                --json F writes the curve and the run config, --config F.json runs it again (flags override)
 
 preprocessing (override model.convscope.json): --input-range lo,hi --mean a,b,c --std a,b,c --bgr --labels <file>
 engine: --backend auto|native-gpu|native|wasm|cpu (or CONVSCOPE_BACKEND), --memory-budget <MiB>
@@ -36,12 +43,23 @@ async function main(argv: string[]): Promise<number> {
   // Refuse a bad --out before a long job runs, not after.
   if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out ${flags.out}: the output image must be a .png file`);
   if (flags.out !== undefined && !commandsWithImages.has(command)) throw new UserError(`${command} has no image to write with --out (commands with images: ${[...commandsWithImages].join(', ')})`);
-  const session = await openSession(flags);
+  const synthesis = synthesisCommand(command);
+  const session = await openSession(synthesis ? { ...flags, model: synthesisModelFile(synthesis, flags) } : flags);
   if (session.backend.kernelWarning) process.stderr.write(`convscope: warning: ${session.backend.kernelWarning}\n`);
   const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort());
+  const stop = new AbortController();
+  // A synthesis keeps its image: the first Ctrl-C stops after the current step, a second cancels.
+  const onInterrupt = () => {
+    if (synthesis && !stop.signal.aborted) {
+      stop.abort();
+      process.stderr.write('\nconvscope: stopping after this step (Ctrl-C again to cancel)\n');
+      return;
+    }
+    abort.abort();
+  };
+  process.on('SIGINT', onInterrupt);
   try {
-    const output = await run({ session, flags, signal: abort.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
+    const output = await run({ session, flags, signal: abort.signal, stop: stop.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
     process.stdout.write(output.text + '\n');
     const warnings = output.warnings ?? [];
     for (const w of warnings) process.stderr.write(`convscope: warning: ${w}\n`);

@@ -60,6 +60,8 @@ connection.onRequest(EngineRequests.filters, job(handlers.filters));
 connection.onRequest(EngineRequests.activations, job(handlers.activations));
 connection.onRequest(EngineRequests.saliencyPlan, job(handlers.saliencyPlan));
 connection.onRequest(EngineRequests.saliency, job(handlers.saliency));
+connection.onRequest(EngineRequests.synthesisPlan, job(handlers.synthesisPlan));
+connection.onRequest(EngineRequests.synthesize, job(handlers.synthesize));
 connection.onRequest(EngineRequests.status, () => handlers.status());
 connection.onRequest(EngineRequests.stop, ({ jobId }) => {
   const stop = stoppers.get(jobId);

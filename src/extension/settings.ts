@@ -6,7 +6,7 @@ export interface Settings {
   defaultModel: string;
   backend: 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
   colormap: ColormapName;
-  /** A method option's setting by its full key ('convscope.smoothGrad.samples'); the keys come from the method descriptors. */
+  /** A method option's setting by its full key ('convscope.<method>.<option>'); the keys come from the method descriptors. */
   methodSetting: (key: string) => unknown;
 }
 

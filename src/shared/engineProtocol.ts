@@ -13,6 +13,10 @@ export const EngineRequests = {
   activations: new RequestType<ActivationsParams, ActivationsResult, void>('model/activations'),
   saliencyPlan: new RequestType<SaliencyParams, SaliencyPlanResult, void>('saliency/plan'),
   saliency: new RequestType<SaliencyParams, SaliencyResult, void>('saliency/run'),
+  /** What a synthesis will cost (passes per step × steps), before it runs. */
+  synthesisPlan: new RequestType<SynthesisParams, CostPlan, void>('synthesis/plan'),
+  /** Runs a synthesis (class/channel visualization, inversion, DeepDream); previews stream meanwhile, a stop answers with the image so far. */
+  synthesize: new RequestType<SynthesisParams, SynthesisResult, void>('synthesis/run'),
   status: new RequestType<Record<string, never>, StatusResult, void>('engine/status'),
   /** Ends a running job early: its request then answers with the partial result (cancel discards it). */
   stop: new RequestType<StopParams, StopResult, void>('job/stop'),
@@ -138,6 +142,8 @@ export interface ModelInfoResult {
   backend: string;
   /** The engine's saliency methods, from their descriptors; always sent by the engine, optional here so fakes need not. */
   methods?: SaliencyMethodInfo[];
+  /** The engine's synthesis methods (visualize, invert, dream), from their descriptors; optional here so fakes need not. */
+  synthesisMethods?: MethodInfo[];
   /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
   warnings?: string[];
 }
@@ -219,7 +225,7 @@ export type TargetSpec = { kind: 'class'; index?: number } | { kind: 'neuron'; l
 export interface SaliencyOptions {
   /** Bytes one batch may use (the CLI's --memory-budget); results do not depend on it. */
   memoryBudgetBytes?: number;
-  [option: string]: number | string | undefined;
+  [option: string]: number | string | readonly string[] | undefined;
 }
 
 export type ColormapName = 'viridis' | 'inferno' | 'magma' | 'gray' | 'coolwarm';
@@ -248,9 +254,57 @@ export interface SaliencyResult {
   /** The raw map [H, W] for export. */
   map: { shape: number[]; data: number[] };
   details: Record<string, number | number[] | string>;
-  /** What the user should know about this result, one sentence each (e.g. integrated gradients
+  /** What the user should know about this result, one sentence each (e.g. attributions
    *  that miss completeness by more than 5 %); empty when nothing. Shown as text, never as HTML. */
   warnings: string[];
+  elapsedMs: number;
+  backend: string;
+}
+
+/** A synthesis to run: the method (a registered synthesis descriptor's name), its options, and the input image of methods that read one. */
+export interface SynthesisParams extends ModelParams {
+  method: string;
+  /** Absolute path of the image (inversion, DeepDream); absent for visualizations. */
+  image?: string;
+  /** Options by name, as the method's descriptor declares them; 'layers' options are string arrays. */
+  options?: Record<string, unknown>;
+}
+
+/** The value of every objective and regularizer term at one step (before its update). */
+export interface SynthesisCurvePoint {
+  step: number;
+  /** What the loop increases: Σ weight·objective − Σ weight·penalty. */
+  total: number;
+  terms: Record<string, number>;
+}
+
+/**
+ * Everything that made an image: saved next to the PNG, `convscope <command> --config F.json`
+ * reproduces it (same seed, same options, same model, checked by hash).
+ */
+export interface SynthesisConfig {
+  command: string;
+  model: string;
+  modelSha256: string;
+  image?: string;
+  imageSha256?: string;
+  options: Record<string, number | string | string[]>;
+}
+
+export interface SynthesisResult {
+  method: string;
+  /** The image (for several layers, the reconstructions side by side) as a base64 PNG. */
+  pngBase64: string;
+  width: number;
+  height: number;
+  curve: SynthesisCurvePoint[];
+  /** Method-specific numbers (steps done, relative feature error at start and end…). */
+  details: Record<string, number | string | number[]>;
+  config: SynthesisConfig;
+  /** Shown as text, never as HTML. */
+  warnings: string[];
+  /** True when a stop ended the run early: the image is the one reached so far. */
+  stopped: boolean;
   elapsedMs: number;
   backend: string;
 }

@@ -4,13 +4,13 @@
  * crosses the engine protocol unchanged; no runtime dependencies.
  */
 
-/** 'layer' is a layer name of the loaded model; 'choice' is one of `choices`. */
-export type OptionType = 'int' | 'number' | 'choice' | 'string' | 'layer';
+/** 'layer' is a layer name of the loaded model, 'layers' one or more (the CLI repeats the flag); 'choice' is one of `choices`. */
+export type OptionType = 'int' | 'number' | 'choice' | 'string' | 'layer' | 'layers';
 
 export interface OptionSpec {
   type: OptionType;
   /** Absent where the default depends on the model (e.g. Grad-CAM's last conv layer). */
-  default?: number | string;
+  default?: number | string | readonly string[];
   /** Inclusive bounds of 'int' and 'number' options. */
   min?: number;
   max?: number;
@@ -38,5 +38,6 @@ export interface MethodInfo {
   label: string;
   hint: string;
   options: OptionSchema;
-  result: 'attribution';
+  /** 'attribution': a map over the input (saliency panel); 'image': a synthesized picture (synthesis panel). */
+  result: 'attribution' | 'image';
 }

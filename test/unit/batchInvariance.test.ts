@@ -12,6 +12,8 @@ import { batchSizeFor, defaultMemoryBudgetBytes } from '../../src/engine/methods
 import { integratedGradients } from '../../src/engine/methods/integratedGradients';
 import { occlusion } from '../../src/engine/methods/occlusion';
 import { smoothGrad } from '../../src/engine/methods/smoothGrad';
+// SmoothGrad finds the method it smooths in the registry, which the catalog fills.
+import '../../src/engine/methods/catalog';
 import type { AttributionResult } from '../../src/engine/methods/types';
 import { useWasm } from './support/backend';
 import { heapBytes } from './support/heapGrowth';

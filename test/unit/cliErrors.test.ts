@@ -180,9 +180,9 @@ describe.concurrent('bad input: exit 2 and one line on stderr naming the file an
   });
 
   it('guided backprop on a graph model', async () => {
-    expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'guided'), graphModel, /guided backprop and deconvnet need a layers model/);
+    expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'guided'), graphModel, /guided backprop needs a layers model/);
     // Asked of the model's capabilities by the method, SmoothGrad over guided backprop included.
-    expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'smoothgrad', '--base', 'guided'), graphModel, /need a layers model \(a graph model's ReLUs/);
+    expectBadInput(await run('saliency', '--model', graphModel, '--image', image, '--method', 'smoothgrad', '--base', 'guided'), graphModel, /needs a layers model \(a graph model's ReLUs/);
   });
 
   it('--json into a path under a file', async () => {

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
-import { attributionMethod, attributionMethodNames } from '../../src/engine/methods/registry';
+import { attributionMethod, attributionMethodNames } from '../../src/engine/methods/catalog';
 import { predict } from '../../src/engine/methods/predict';
 import { activations } from '../../src/engine/methods/activations';
 import { filters } from '../../src/engine/methods/filters';

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, expect, it } from 'vitest';
 import * as tf from '../../src/engine/tf';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
-import { attributionMethod } from '../../src/engine/methods/registry';
+import { attributionMethod } from '../../src/engine/methods/catalog';
 import type { OptionSpec } from '../../src/engine/methods/descriptor';
 import { useWasm } from './support/backend';
 import { referenceFile } from './support/reference';

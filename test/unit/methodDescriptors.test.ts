@@ -5,8 +5,9 @@ import * as tf from '../../src/engine/tf';
 import { parseCommandLine } from '../../src/engine/cli/args';
 import { methodFlagNames, methodOptionsFromFlags, methodsHelp } from '../../src/engine/cli/methodFlags';
 import { optionDefaults, type MethodDescriptor } from '../../src/engine/methods/descriptor';
-import type { LoadedModel } from '../../src/engine/model/loadedModel';
-import { attributionMethod, attributionMethodNames, attributionMethods, registerAttributionMethod } from '../../src/engine/methods/registry';
+import type { LoadedModel, ReluRule } from '../../src/engine/model/loadedModel';
+import { gradientDescriptor } from '../../src/engine/methods/gradientSaliency';
+import { attributionMethod, attributionMethodNames, attributionMethods, registerAttributionMethod } from '../../src/engine/methods/catalog';
 import { createHandlers } from '../../src/engine/service/handlers';
 import { ModelCache } from '../../src/engine/service/modelCache';
 import type { SaliencyParams } from '../../src/shared/engineProtocol';
@@ -82,6 +83,34 @@ describe('a method registered at test time', () => {
     const tooHigh = parseCommandLine(['saliency', '--flat-level', '12'], methodFlagNames()).flags;
     expect(() => methodOptionsFromFlags(attributionMethod('flat-test'), tooHigh, false)).toThrow(/--flat-level must be an integer in \[1, 9\]; got '12'/);
     expect(methodsHelp('')).toContain('flat-test: --flat-level 1..9 (3)');
+  });
+});
+
+describe('a gradient method registered at test time', () => {
+  const model = referenceFile('model_a/model/model.json');
+  const image = referenceFile('model_a/radial_bar/input.png');
+  // An LRP-style rule as a plug-in would add one: pass |dy| wherever the ReLU's input was positive.
+  const absoluteRule: ReluRule = { name: 'absolute-test', label: 'the absolute test rule', gradient: (z, dy) => tf.mul(tf.abs(dy), tf.cast(tf.greater(z, 0), 'float32')) };
+  const absolute = gradientDescriptor('absolute-test', 'Absolute test', '|gradient| through positive ReLUs', absoluteRule);
+
+  it('can be smoothed by SmoothGrad by name (its base choices are read from the registry)', async () => {
+    const handlers = createHandlers(new ModelCache({ capacity: 1 }));
+    const job = { signal: new AbortController().signal, progress: () => {} };
+    const smoothed = (base: string) => handlers.saliency({ model, image, method: 'smoothgrad', options: { base, sigma: 0, samples: 2 } }, job);
+    await expect(smoothed('absolute-test')).rejects.toThrow(/smoothgrad base must be one of vanilla, guided, deconvnet; got "absolute-test"/);
+    unregister = registerAttributionMethod(absolute);
+    expect(attributionMethod('smoothgrad').options.base?.choices).toContain('absolute-test');
+    const alone = await handlers.saliency({ model, image, method: 'absolute-test' }, job);
+    const vanilla = await handlers.saliency({ model, image, method: 'vanilla' }, job);
+    // The rule matters on this model (otherwise the test could not tell the bases apart) …
+    expect(Array.from(alone.map.data)).not.toEqual(Array.from(vanilla.map.data));
+    // … and with no noise, the mean of two samples is the wrapped method's own attribution.
+    const before = tf.memory().numTensors;
+    const mean = await smoothed('absolute-test');
+    expect(tf.memory().numTensors).toBe(before);
+    expect(mean.details.base).toBe('absolute-test');
+    const got = Array.from(mean.map.data);
+    Array.from(alone.map.data).forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
   });
 });
 

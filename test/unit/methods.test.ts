@@ -5,6 +5,8 @@ import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
 import { vanillaGradient } from '../../src/engine/methods/vanillaGradient';
 import { smoothGrad } from '../../src/engine/methods/smoothGrad';
+// SmoothGrad finds the method it smooths in the registry, which the catalog fills.
+import '../../src/engine/methods/catalog';
 import { integratedGradients } from '../../src/engine/methods/integratedGradients';
 import { occlusion, planOcclusion, windowStarts } from '../../src/engine/methods/occlusion';
 import { quadrature } from '../../src/engine/methods/quadrature';

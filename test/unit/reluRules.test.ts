@@ -60,7 +60,7 @@ describe('ReLU rules by hand on a two-unit network', () => {
   it('a rule is a hook: a new one applies to the fused ReLU without touching the forward pass', async () => {
     // "Absolute" rule, as an LRP-style rule would plug in: pass |dy| where z > 0.
     // g = (z>0)·|v| = [0.5, 0] → dx = W g = [0.5, 1]
-    const absolute: ReluRule = { name: 'absolute', gradient: (z, dy) => tf.mul(tf.abs(dy), tf.cast(tf.greater(z, 0), 'float32')) };
+    const absolute: ReluRule = { name: 'absolute', label: 'the absolute rule', gradient: (z, dy) => tf.mul(tf.abs(dy), tf.cast(tf.greater(z, 0), 'float32')) };
     const model = await loadModel(file);
     const input = x();
     const dx = inputGradient(model, input, { kind: 'class', index: 0 }, absolute);

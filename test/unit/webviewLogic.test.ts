@@ -9,7 +9,7 @@ import { methodTitle, orderedMethods, runLabel } from '../../src/webviews/salien
 import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, topChoice, type TargetContext } from '../../src/webviews/saliency/targets';
 import { defaultLayerChoice, optionControls, parseOptionValue, runOptions, shownValue, withOption } from '../../src/webviews/saliency/optionValues';
 import { methodInfo } from '../../src/engine/methods/descriptor';
-import { attributionMethod, attributionMethods } from '../../src/engine/methods/registry';
+import { attributionMethod, attributionMethods } from '../../src/engine/methods/catalog';
 import type { OptionSpec } from '../../src/shared/methodSchema';
 import { formatDetail, formatMs, formatNumber, formatPercent, formatShape, layerLabel } from '../../src/webviews/ui/format';
 

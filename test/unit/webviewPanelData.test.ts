@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { channelLayers, effectiveOptionDefaults, exportBaseName, exportJson, filterLayers, imageMime, isCheapMethod, looksLikePng, modelName, pickActivationLayer, readImageDataUrl, runOptionsOf, saliencyOptions, viewOf } from '../../src/extension/panels/panelData';
 import type { LayerInfo, SaliencyMethodInfo, SaliencyResult } from '../../src/shared/engineProtocol';
 import { methodInfo } from '../../src/engine/methods/descriptor';
-import { attributionMethod } from '../../src/engine/methods/registry';
+import { attributionMethod } from '../../src/engine/methods/catalog';
 import { colormapList, defaultViews } from '../../src/shared/webviewProtocol';
 
 const layer = (name: string, type: string, outputShape: number[], isConv = false): LayerInfo => ({ name, type, outputShape, params: 0, isConv });

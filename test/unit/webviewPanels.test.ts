@@ -12,7 +12,7 @@ import type { Settings } from '../../src/extension/settings';
 import type { ActivationsResult, EngineRequest, FiltersResult, LayerInfo, ModelInfoResult, SaliencyParams, SaliencyResult } from '../../src/shared/engineProtocol';
 import type { PanelState } from '../../src/shared/webviewProtocol';
 import { methodInfo, optionDefaults } from '../../src/engine/methods/descriptor';
-import { attributionMethods } from '../../src/engine/methods/registry';
+import { attributionMethods } from '../../src/engine/methods/catalog';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
 
 const host = vi.hoisted(() => ({ workspace: '', messages: [] as string[] }));

@@ -8,7 +8,9 @@ const optionSpec = {
   json: { type: 'string' },
   out: { type: 'string' },
   backend: { type: 'string' },
-  layer: { type: 'string' },
+  // Repeatable (--layer a --layer b): `layer` is the last, `layers` all of them.
+  layer: { type: 'string', multiple: true },
+  config: { type: 'string' },
   channel: { type: 'string' },
   target: { type: 'string' },
   method: { type: 'string' },
@@ -26,8 +28,8 @@ const optionSpec = {
 } as const;
 
 type GeneralFlags = { [K in keyof typeof optionSpec]?: (typeof optionSpec)[K]['type'] extends 'boolean' ? boolean : string };
-/** The general flags by name, plus the methods' flags (strings) under their CLI names. */
-export type Flags = GeneralFlags & { [flag: string]: string | boolean | undefined };
+/** The general flags by name, plus the methods' flags (strings) under their CLI names; `layers` holds every --layer given. */
+export type Flags = GeneralFlags & { layers?: string[] } & { [flag: string]: string | boolean | string[] | undefined };
 
 export interface ParsedArgs {
   command: string | undefined;
@@ -40,7 +42,10 @@ export function parseCommandLine(argv: string[], extraFlags: readonly string[] =
     const options = { ...Object.fromEntries(extraFlags.map((f) => [f, { type: 'string' as const }])), ...optionSpec };
     const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     if (positionals.length > 1) throw new UserError(`unexpected argument '${positionals[1]}'`);
-    return { command: positionals[0], flags: values as Flags };
+    const { layer, ...rest } = values as Record<string, unknown>;
+    const layers = layer as string[] | undefined;
+    const flags = { ...rest, ...(layers ? { layer: layers[layers.length - 1], layers } : {}) } as Flags;
+    return { command: positionals[0], flags };
   } catch (e) {
     if (e instanceof UserError) throw e;
     const message = (e as Error).message;

@@ -11,12 +11,15 @@ import { filters } from '../methods/filters';
 import { gram } from '../methods/gram';
 import { predict } from '../methods/predict';
 import type { AnyMethodDescriptor } from '../methods/descriptor';
-import { attributionMethod, attributionMethodNames } from '../methods/registry';
+import { attributionMethod, attributionMethodNames } from '../methods/catalog';
 import type { ProgressFn, Target, TargetSpec } from '../methods/types';
 import { choiceFlag, numberFlag, requireFlag, type Flags } from './args';
 import { methodOptionsFromFlags } from './methodFlags';
 import { formatShape, table } from './output';
+import { commandHeader } from './header';
 import { openImage, type Session } from './session';
+import { synthesisMethods } from '../synthesis/catalog';
+import { runSynthesisCommand } from './synthesisCommand';
 
 /** What a command produces: text for the terminal, numbers for --json, a picture for --out. */
 export interface CommandOutput {
@@ -32,16 +35,15 @@ export interface CommandContext {
   flags: Flags;
   progress: ProgressFn;
   signal: AbortSignal;
+  /** Ends a long job early with its partial result (the first Ctrl-C of a synthesis). */
+  stop?: AbortSignal;
   /** Lines worth printing before a long job starts (e.g. its cost). */
   announce: (line: string) => void;
 }
 
 type Command = (ctx: CommandContext) => Promise<CommandOutput>;
 
-function header(ctx: CommandContext): Record<string, unknown> {
-  const { backend, model } = ctx.session;
-  return { backend: backend.name, backendPackage: backend.package, backendSkipped: backend.skipped, ...(backend.kernelWarning ? { kernelWarning: backend.kernelWarning } : {}), tfjs: backend.tfjsVersion, model: model.file };
-}
+const header = (ctx: CommandContext) => commandHeader(ctx.session);
 
 const info: Command = async (ctx) => {
   const { model, backend } = ctx.session;
@@ -149,7 +151,9 @@ function summarize(data: Float32Array): string {
   return `min ${+min.toPrecision(4)} max ${+max.toPrecision(4)}`;
 }
 
-/** Commands whose result has a picture for --out. */
-export const commandsWithImages = new Set(['activations', 'filters', 'gram', 'saliency']);
+const synthesisCommands = Object.fromEntries(synthesisMethods().map((d) => [d.command, (ctx: CommandContext) => runSynthesisCommand(d, ctx)]));
 
-export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand };
+/** Commands whose result has a picture for --out. */
+export const commandsWithImages = new Set(['activations', 'filters', 'gram', 'saliency', ...Object.keys(synthesisCommands)]);
+
+export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand, ...synthesisCommands };

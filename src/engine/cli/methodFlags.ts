@@ -1,10 +1,14 @@
-import type { AnyMethodDescriptor, OptionSpec } from '../methods/descriptor';
-import { attributionMethods } from '../methods/registry';
+import type { OptionSpec } from '../methods/descriptor';
+import type { MethodInfo } from '../../shared/methodSchema';
+import { synthesisMethods } from '../synthesis/catalog';
+import { attributionMethods } from '../methods/catalog';
 import { choiceFlag, numberFlag, type Flags } from './args';
 
 /** The flags every registered method reads, each once (methods may share one, e.g. --baseline). */
 export function methodFlagNames(): string[] {
-  return [...new Set(attributionMethods().flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))];
+  const all: readonly MethodInfo[] = [...attributionMethods(), ...synthesisMethods()];
+  // --layer is a general flag (repeatable); the methods' options that read it need no flag of their own.
+  return [...new Set(all.flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))].filter((f) => f !== 'layer');
 }
 
 /**
@@ -12,7 +16,7 @@ export function methodFlagNames(): string[] {
  * naming the flag otherwise); absent flags are left out so the method's defaults apply. A 'layer'
  * option also reads --layer, unless --layer names a neuron target (--channel given).
  */
-export function methodOptionsFromFlags(d: AnyMethodDescriptor, flags: Flags, neuronTarget: boolean): Record<string, unknown> {
+export function methodOptionsFromFlags(d: MethodInfo, flags: Flags, neuronTarget: boolean): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(d.options)) {
     const value = flagValue(spec, flags, neuronTarget);
@@ -35,19 +39,21 @@ function flagValue(spec: OptionSpec, flags: Flags, neuronTarget: boolean): unkno
     }
     case 'string':
       return typeof flags[name] === 'string' ? flags[name] : undefined;
+    case 'layers':
+      return name === 'layer' ? flags.layers : typeof flags[name] === 'string' ? [flags[name]] : undefined;
   }
 }
 
 /** One line per method with options, for --help: `<name>: --<flag> <values> (<default>) …`. */
-export function methodsHelp(indent: string): string[] {
-  return attributionMethods()
+export function methodsHelp(indent: string, methods: readonly MethodInfo[] = attributionMethods()): string[] {
+  return methods
     .filter((d) => Object.keys(d.options).length > 0)
     .map((d) => `${indent}${d.name}: ${Object.values(d.options).map(flagHelp).join(' ')}`);
 }
 
 function flagHelp(spec: OptionSpec): string {
   const values =
-    spec.type === 'choice' ? (spec.choices ?? []).join('|') : spec.type === 'layer' ? 'L' : spec.min !== undefined && spec.max !== undefined ? `${spec.min}..${spec.max}` : spec.type === 'string' ? 'S' : spec.type === 'int' ? 'N' : 'X';
+    spec.type === 'choice' ? (spec.choices ?? []).join('|') : spec.type === 'layer' ? 'L' : spec.type === 'layers' ? 'L [--' + spec.cliFlag + ' L2 …]' : spec.min !== undefined && spec.max !== undefined ? `${spec.min}..${spec.max}` : spec.type === 'string' ? 'S' : spec.type === 'int' ? 'N' : 'X';
   const fallback = spec.default !== undefined ? ` (${spec.default})` : ` (${spec.hint})`;
   return `--${spec.cliFlag} ${values}${fallback}`;
 }

@@ -1,6 +1,6 @@
 import type * as tf from '../tf';
 import { UserError } from '../errors';
-import type { LoadedModel } from '../model/loadedModel';
+import type { LoadedModel, ReluRule } from '../model/loadedModel';
 import type { CostPlan, MethodInfo, OptionSchema, OptionSpec } from '../../shared/methodSchema';
 import type { AttributionResult, ProgressFn, RunControl } from './types';
 
@@ -25,6 +25,11 @@ export interface MethodContext extends RunControl {
 export interface MethodDescriptor<O = Record<string, unknown>> extends MethodInfo {
   cost(options: O, model: LoadedModel): CostPlan;
   run(ctx: MethodContext, options: O): Promise<AttributionResult>;
+  /**
+   * Set by methods whose attribution is the input gradient of the target under a backward rule:
+   * wrappers that average gradients (over noise, say) can then wrap the method by name.
+   */
+  gradientRule?: ReluRule;
 }
 
 // The registry holds descriptors of different option types side by side; options reach them
@@ -33,11 +38,11 @@ export interface MethodDescriptor<O = Record<string, unknown>> extends MethodInf
 export type AnyMethodDescriptor = MethodDescriptor<any>;
 
 /** The public part, as sent over the protocol. */
-export function methodInfo(d: AnyMethodDescriptor): MethodInfo {
+export function methodInfo(d: MethodInfo): MethodInfo {
   return { name: d.name, label: d.label, hint: d.hint, options: d.options, result: d.result };
 }
 
-/** "integrated gradients steps": how error messages name an option (the label, lower case). */
+/** "occlusion window":  how error messages name an option (the label, lower case). */
 export function optionTitle(d: MethodInfo, key: string): string {
   return `${d.label.toLowerCase()} ${key}`;
 }
@@ -52,6 +57,7 @@ export function optionProblem(spec: OptionSpec, value: unknown): string | undefi
     return `must be ${spec.type === 'int' ? 'an integer' : 'a number'}${range}`;
   }
   if (spec.type === 'choice') return spec.choices?.includes(value as string) ? undefined : `must be one of ${(spec.choices ?? []).join(', ')}`;
+  if (spec.type === 'layers') return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '') ? undefined : 'must be a list of one or more layer names';
   return typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty string';
 }
 
@@ -81,14 +87,14 @@ export function withDefaults<O extends object, K extends keyof O & string>(d: Me
 }
 
 /** The schema's defaults, for options that have one. */
-export function optionDefaults(d: MethodInfo): Record<string, number | string> {
+export function optionDefaults(d: MethodInfo): Record<string, number | string | readonly string[]> {
   return Object.fromEntries(Object.entries(d.options).flatMap(([k, s]) => (s.default === undefined ? [] : [[k, s.default]])));
 }
 
 /**
- * Upper bound on the sample counts users choose (integration steps, SmoothGrad samples).
- * Gauss–Legendre integrated gradients is complete to well under 0.1 % at a few hundred steps, and
- * SmoothGrad's mean stops changing visibly past a few hundred samples (Smilkov et al. use 50), so
+ * Upper bound on the sample counts users choose (integration steps, noise samples).
+ * a Gauss–Legendre path integral is complete to well under 0.1 % at a few hundred steps, and
+ * a noise average stops changing visibly past a few hundred samples (Smilkov et al. use 50), so
  * 4096 is far past any useful value (80× the defaults) while a mistyped 1e9 is refused instead of
  * running for days. At the bound the quadrature nodes take tens of milliseconds, and memory stays
  * bounded by the batch budget.

@@ -12,8 +12,8 @@ export interface GradientOptions {
 }
 
 /**
- * The three single-pass gradient methods differ only in how ReLUs pass the gradient back:
- * vanilla (Simonyan et al.), guided backprop (Springenberg et al.) and deconvnet (Zeiler & Fergus).
+ * The single-pass gradient methods differ only in how ReLUs pass the gradient back: each method
+ * file names its backward rule.
  */
 export function gradientSaliency(name: string, relu: ReluRule): Method<GradientOptions, AttributionResult> {
   return async (model, input, options, progress, signal) => {
@@ -33,8 +33,12 @@ export function gradientSaliency(name: string, relu: ReluRule): Method<GradientO
   };
 }
 
-/** The descriptor of a single-pass gradient method: no options of its own, one backward pass. */
-export function gradientDescriptor(name: string, label: string, hint: string, method: Method<GradientOptions, AttributionResult>): MethodDescriptor<GradientOptions> {
+/**
+ * The descriptor of a single-pass gradient method: no options of its own, one backward pass, and
+ * its backward rule declared so that wrappers (noise averages) can average it.
+ */
+export function gradientDescriptor(name: string, label: string, hint: string, rule: ReluRule): MethodDescriptor<GradientOptions> {
+  const method = gradientSaliency(name, rule);
   return {
     name,
     label,
@@ -44,5 +48,6 @@ export function gradientDescriptor(name: string, label: string, hint: string, me
     cost: () => ({ forwardPasses: 2, backwardPasses: 1, summary: '1 forward + backward pass' }),
     run: (ctx, options) => method(ctx.model, ctx.input, options, ctx.progress, ctx.signal),
     result: 'attribution',
+    gradientRule: rule,
   };
 }

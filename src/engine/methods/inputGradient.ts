@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { reluRules } from '../model/backwardRules';
+import { autodiffRule } from '../model/backwardRules';
 import type { LoadedModel, ReluRule } from '../model/loadedModel';
 import { objective } from './target';
 import type { Target } from './types';
@@ -9,6 +9,6 @@ import type { Target } from './types';
  * Samples are independent (inference mode), so the gradient of the summed objective gives each
  * sample its own gradient.
  */
-export function inputGradient(model: LoadedModel, x: tf.Tensor4D, target: Target, relu: ReluRule = reluRules.vanilla): tf.Tensor4D {
+export function inputGradient(model: LoadedModel, x: tf.Tensor4D, target: Target, relu: ReluRule = autodiffRule): tf.Tensor4D {
   return tf.tidy(() => tf.grad((xi: tf.Tensor) => tf.sum(objective(model, xi as tf.Tensor4D, target, { relu })))(x) as tf.Tensor4D);
 }

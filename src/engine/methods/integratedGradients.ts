@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { reluRules } from '../model/backwardRules';
+import { autodiffRule } from '../model/backwardRules';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { checkCompleteness } from './completeness';
 import { interruptibleInputGradient } from './interruptibleGrad';
@@ -38,7 +38,7 @@ export const integratedGradients: Method<IntegratedGradientsOptions, Attribution
       const path = tf.tidy(() => tf.add(base, tf.mul(tf.tensor(alphas.slice(start, start + count), [count, 1, 1, 1]), diff)) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
-        grads = await interruptibleInputGradient(model, path, target, reluRules.vanilla, signal);
+        grads = await interruptibleInputGradient(model, path, target, autodiffRule, signal);
       } finally {
         path.dispose();
       }

@@ -5,7 +5,7 @@ export function maxAbsOverChannels(attribution: tf.Tensor4D): tf.Tensor3D {
   return tf.max(tf.abs(attribution), 3);
 }
 
-/** Signed map for attributions that add up (integrated gradients, occlusion): sum over channels. */
+/** Signed map for attributions that add up (path integrals, occlusion): sum over channels. */
 export function sumOverChannels(attribution: tf.Tensor4D): tf.Tensor3D {
   return tf.sum(attribution, 3);
 }

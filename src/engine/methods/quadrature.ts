@@ -1,6 +1,6 @@
 /**
  * Points α_k in [0, 1] and weights w_k for ∫₀¹ f(α) dα ≈ Σ w_k f(α_k), as Captum's approximation
- * methods define them (integrated gradients uses these along the path baseline → input).
+ * methods define them (path methods use these along the path baseline → input).
  */
 export type IntegrationRule = 'gausslegendre' | 'riemann_trapezoid' | 'riemann_left' | 'riemann_right' | 'riemann_middle';
 

@@ -1,18 +1,12 @@
 import { UserError } from '../errors';
-import { deconvnetMethod } from './deconvnet';
 import type { AnyMethodDescriptor } from './descriptor';
-import { gradCamMethod } from './gradCam';
-import { guidedBackpropMethod } from './guidedBackprop';
-import { integratedGradientsMethod } from './integratedGradients';
-import { occlusionMethod } from './occlusion';
-import { smoothGradMethod } from './smoothGrad';
-import { vanillaGradientMethod } from './vanillaGradient';
 
 /**
- * The only list of attribution methods, in the order the CLI and the panels show them. The
- * engine's dispatch, the CLI's flags and --help and the protocol's method list all read it.
+ * The store of attribution methods, in the order the CLI and the panels show them. It imports no
+ * method, so that methods that wrap others (a noise average) can look them up here without an import
+ * circle; `catalog.ts` fills it with the built-in methods, and everything else imports from there.
  */
-const descriptors: AnyMethodDescriptor[] = [vanillaGradientMethod, guidedBackpropMethod, deconvnetMethod, occlusionMethod, gradCamMethod, smoothGradMethod, integratedGradientsMethod];
+const descriptors: AnyMethodDescriptor[] = [];
 
 export function attributionMethods(): readonly AnyMethodDescriptor[] {
   return descriptors;
@@ -20,6 +14,11 @@ export function attributionMethods(): readonly AnyMethodDescriptor[] {
 
 export function attributionMethodNames(): string[] {
   return descriptors.map((d) => d.name);
+}
+
+/** The names of the methods that declare a backward rule (the ones a gradient average can wrap). */
+export function gradientMethodNames(): string[] {
+  return descriptors.filter((d) => d.gradientRule).map((d) => d.name);
 }
 
 /** The descriptor of `name`; a UserError listing the known methods otherwise. */
@@ -30,7 +29,7 @@ export function attributionMethod(name: string): AnyMethodDescriptor {
 }
 
 /**
- * Adds a method at run time (tests, and later plug-ins); returns a function that removes it.
+ * Adds a method (the built-ins, tests, later plug-ins); returns a function that removes it.
  * Everything generated from the registry reads it when used, so the new method shows up at once.
  */
 export function registerAttributionMethod(d: AnyMethodDescriptor): () => void {

@@ -1,17 +1,22 @@
 /**
- * Reproducible Gaussian noise: the same seed gives the same samples on every backend and
- * platform (tf.randomNormal's seeding differs between backends).
+ * Reproducible randomness: the same seed gives the same samples on every backend and platform
+ * (tf.randomNormal's seeding differs between backends).
  */
-export function gaussianNoise(seed: number): (count: number, sigma: number) => Float32Array {
+
+/** Uniform numbers in [0, 1) from a seed (mulberry32: small, fast, and good enough for noise and jitter). */
+export function seededUniform(seed: number): () => number {
   let state = seed >>> 0 || 0x9e3779b9;
-  // mulberry32: small, fast, and good enough for noise.
-  const uniform = () => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function gaussianNoise(seed: number): (count: number, sigma: number) => Float32Array {
+  const uniform = seededUniform(seed);
   return (count, sigma) => {
     const out = new Float32Array(count);
     for (let i = 0; i < count; i += 2) {

@@ -1,17 +1,19 @@
 import * as tf from '../tf';
-import { reluRuleNames, reluRules, requireRuleSupport, type ReluRuleName } from '../model/backwardRules';
+import { requireRuleSupport } from '../model/backwardRules';
+import type { ReluRule } from '../model/loadedModel';
 import { batchSizeFor, defaultMemoryBudgetBytes, runBatches } from './batching';
 import { interruptibleInputGradient } from './interruptibleGrad';
 import { maxSampleCount, validateOptions, withDefaults, type MethodDescriptor } from './descriptor';
 import { maxAbsOverChannels } from './maps';
+import { attributionMethod, gradientMethodNames } from './registry';
 import { gaussianNoise } from './seededNoise';
 import { resolveTarget } from './target';
 import { checkpoint, toArrayND, type AttributionResult, type Method, type TargetSpec } from './types';
 
 export interface SmoothGradOptions {
   target?: TargetSpec;
-  /** The gradient method to smooth. */
-  base?: ReluRuleName;
+  /** The gradient method to smooth: any registered method that declares a backward rule. */
+  base?: string;
   samples?: number;
   /** Noise standard deviation as a fraction of the input's value range (Smilkov et al. suggest 0.1–0.2). */
   sigma?: number;
@@ -20,6 +22,13 @@ export interface SmoothGradOptions {
 }
 
 
+/** The backward rule of the method `name` wraps (validateOptions has checked it declares one). */
+function baseRule(name: string): ReluRule {
+  const rule = attributionMethod(name).gradientRule;
+  if (!rule) throw new Error(`${name} declares no backward rule`);
+  return rule;
+}
+
 /**
  * SmoothGrad: the mean of a gradient method's attributions over noisy copies of the input. The
  * noisy copies are made batch by batch (never all at once), so memory stays within the budget.
@@ -27,7 +36,8 @@ export interface SmoothGradOptions {
 export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (model, input, options, progress, signal, control = {}) => {
   const { base, samples, sigma, seed } = withDefaults(smoothGradMethod, options, ['base', 'samples', 'sigma', 'seed']);
   validateOptions(smoothGradMethod, options);
-  requireRuleSupport(model, reluRules[base]);
+  const rule = baseRule(base);
+  requireRuleSupport(model, rule);
   await checkpoint(signal);
   const target = resolveTarget(model, input, options.target);
   const [min, max] = tf.tidy(() => [tf.min(input).dataSync()[0]!, tf.max(input).dataSync()[0]!]);
@@ -42,7 +52,7 @@ export const smoothGrad: Method<SmoothGradOptions, AttributionResult> = async (m
       const noisy = tf.tidy(() => tf.add(tf.tile(input, [count, 1, 1, 1]), tf.tensor(noise(count * input.size, stdev), [count, ...input.shape.slice(1)])) as tf.Tensor4D);
       let grads: tf.Tensor4D;
       try {
-        grads = await interruptibleInputGradient(model, noisy, target, reluRules[base], signal);
+        grads = await interruptibleInputGradient(model, noisy, target, rule, signal);
       } finally {
         noisy.dispose();
       }
@@ -87,7 +97,17 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
   label: 'SmoothGrad',
   hint: 'Vanilla gradient averaged over noisy copies of the image',
   options: {
-    base: { type: 'choice', default: 'vanilla', choices: reluRuleNames, cliFlag: 'base', label: 'Base method', hint: 'the gradient method to smooth' },
+    base: {
+      type: 'choice',
+      default: 'vanilla',
+      // Read when used: methods registered later (tests, plug-ins) can be smoothed too.
+      get choices() {
+        return gradientMethodNames();
+      },
+      cliFlag: 'base',
+      label: 'Base method',
+      hint: 'the gradient method to smooth',
+    },
     samples: { type: 'int', default: 25, min: 1, max: maxSampleCount, cliFlag: 'samples', settingKey: 'convscope.smoothGrad.samples', label: 'Samples', hint: 'noisy copies averaged' },
     sigma: { type: 'number', default: 0.15, min: 0, cliFlag: 'sigma', label: 'Noise', hint: 'noise standard deviation as a fraction of the input range' },
     seed: { type: 'int', default: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise' },
@@ -95,7 +115,7 @@ export const smoothGradMethod: MethodDescriptor<SmoothGradOptions> = {
   cost: (o, model) => {
     const { samples: n, base } = withDefaults(smoothGradMethod, o, ['samples', 'base']);
     // Like occlusion's window check: a run the model cannot do is refused before it is announced.
-    requireRuleSupport(model, reluRules[base]);
+    requireRuleSupport(model, baseRule(base));
     return { forwardPasses: n, backwardPasses: n, summary: `${n} noisy samples: ${n} forward + backward passes` };
   },
   run: (ctx, options) => smoothGrad(ctx.model, ctx.input, options, ctx.progress, ctx.signal, ctx),

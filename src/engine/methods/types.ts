@@ -55,7 +55,7 @@ export interface AttributionResult {
   details: Record<string, number | number[] | string>;
   /** Method-specific arrays (occlusion's window deltas, Grad-CAM's layer map…). */
   extra?: Record<string, ArrayND>;
-  /** What the user should know about this result (e.g. incomplete integrated gradients); absent or empty when nothing. */
+  /** What the user should know about this result (e.g. incomplete attributions); absent or empty when nothing. */
   warnings?: string[];
 }
 

@@ -1,7 +1,7 @@
-import { reluRules } from '../model/backwardRules';
+import { autodiffRule } from '../model/backwardRules';
 import { gradientDescriptor, gradientSaliency } from './gradientSaliency';
 
-/** Vanilla gradient: ∂(target score)/∂input, map = max over channels of |gradient|. */
-export const vanillaGradient = gradientSaliency('vanilla', reluRules.vanilla);
+/** Vanilla gradient (Simonyan et al.): ∂(target score)/∂input, map = max over channels of |gradient|. */
+export const vanillaGradient = gradientSaliency('vanilla', autodiffRule);
 
-export const vanillaGradientMethod = gradientDescriptor('vanilla', 'Vanilla gradient', 'Gradient of the target score with respect to the input pixels', vanillaGradient);
+export const vanillaGradientMethod = gradientDescriptor('vanilla', 'Vanilla gradient', 'Gradient of the target score with respect to the input pixels', autodiffRule);

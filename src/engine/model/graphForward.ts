@@ -11,7 +11,7 @@ import type { LayerSummary } from './summary';
  */
 export function forwardGraphModel(file: string, model: tfconv.GraphModel, x: tf.Tensor4D, options: ForwardOptions = {}): ForwardResult {
   if (options.relu?.gradient) {
-    throw new UserError(`${file}: guided backprop and deconvnet need a layers model (a graph model's ReLUs are fused into its ops)`);
+    throw new UserError(`${file}: ${options.relu.label} needs a layers model (a graph model's ReLUs are fused into its ops)`);
   }
   const inputName = model.inputs[0]!.name;
   const outputName = model.outputs[0]!.name;
@@ -26,8 +26,11 @@ export function forwardGraphModel(file: string, model: tfconv.GraphModel, x: tf.
   const feeds: tf.NamedTensorMap = { [inputName]: x };
   if (options.replace) feeds[options.replace.layer] = options.replace.value;
   // execute() returns a bare tensor, not an array, when asked for one output.
-  const result = model.execute(feeds, [outputName, ...capture]);
+  // Asked for the captured nodes only, the executor runs just what they need.
+  const headless = options.stopAtCaptured === true && capture.length > 0;
+  const result = model.execute(feeds, headless ? capture : [outputName, ...capture]);
   const outs = Array.isArray(result) ? result : [result];
+  if (headless) return { logits: tf.zeros([x.shape[0], 0]) as tf.Tensor2D, captured: new Map(capture.map((name, i) => [name, outs[i]!])) };
   const out = outs[0]!;
   const captured = new Map(capture.map((name, i) => [name, outs[i + 1]!]));
   return { logits: (out.rank === 2 ? out : tf.reshape(out, [out.shape[0]!, -1])) as tf.Tensor2D, captured };

@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import type { ForwardOptions, ForwardResult, ReluRule } from './loadedModel';
 
 /**
@@ -37,12 +37,44 @@ export function forwardLayersModel(model: tfl.LayersModel, x: tf.Tensor4D, optio
         return out;
       }));
     }
+    if (options.stopAtCaptured && capture.size > 0) {
+      subgraphTo(root, [...capture]).runInternalGraph([x]);
+      return { logits: tf.zeros([x.shape[0], 0]) as tf.Tensor2D, captured };
+    }
     const [outputs] = root.runInternalGraph([x]);
     const out = outputs[0]!;
     return { logits: (out.rank === 2 ? out : tf.reshape(out, [out.shape[0]!, -1])) as tf.Tensor2D, captured };
   } finally {
     for (const restore of restorers.reverse()) restore();
   }
+}
+
+const subgraphs = new WeakMap<ContainerLike, Map<string, ContainerLike>>();
+
+/**
+ * The part of the graph that computes the named layers, as a model sharing their weights (made
+ * once per set of layers). Running it calls the same patched layers, so captures and rules apply.
+ */
+function subgraphTo(root: ContainerLike, layerNames: string[]): ContainerLike {
+  const key = [...layerNames].sort().join('\u0000');
+  let byKey = subgraphs.get(root);
+  if (!byKey) subgraphs.set(root, (byKey = new Map()));
+  let sub = byKey.get(key);
+  if (!sub) {
+    const outputs = layerNames.map((name) => outputOf(root, name));
+    sub = tfl.model({ inputs: root.inputs, outputs }) as unknown as ContainerLike;
+    byKey.set(key, sub);
+  }
+  return sub;
+}
+
+/** The symbolic output of a layer of `root` (layers of nested models are found inside them). */
+function outputOf(root: ContainerLike, name: string): tfl.SymbolicTensor {
+  for (const layer of containerOf(root).layers) {
+    if (layer.name === name) return layer.output as tfl.SymbolicTensor;
+  }
+  // A nested model's layer lives in that model's graph, unreachable from root's input: refuse.
+  throw new Error(`layer '${name}' is not a top-level layer of the model; it cannot end a partial forward pass`);
 }
 
 /** A Sequential model keeps its graph in an inner functional model. */

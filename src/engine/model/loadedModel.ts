@@ -5,13 +5,15 @@ import type { ModelConfig } from './preprocessing';
 import type { LayerInfo } from '../../shared/engineProtocol';
 
 /**
- * How ReLUs back-propagate during a forward pass, as a hook (model/backwardRules.ts has the ones
- * we ship: vanilla autodiff, guided backprop, deconvnet). Without `gradient`, ordinary autodiff;
+ * How ReLUs back-propagate during a forward pass, as a hook (each gradient method's file defines
+ * its own; model/backwardRules.ts has plain autodiff). Without `gradient`, ordinary autodiff;
  * with it, every ReLU — a ReLU layer or one fused into Conv2D/Dense — passes back what it returns
  * for its forward input z and incoming gradient dy (maxValue for ReLU6).
  */
 export interface ReluRule {
   name: string;
+  /** How errors name it, e.g. "the vanilla gradient". */
+  label: string;
   gradient?: (z: tf.Tensor, dy: tf.Tensor, maxValue?: number) => tf.Tensor;
 }
 
@@ -21,6 +23,11 @@ export interface ForwardOptions {
   capture?: string[];
   /** Use this tensor as the output of the named layer (for gradients with respect to a layer). */
   replace?: { layer: string; value: tf.Tensor };
+  /**
+   * Run only what the captured layers need (the layers after them are skipped, and inputs of a
+   * size the head cannot take are fine); `logits` is then an empty [N, 0] tensor.
+   */
+  stopAtCaptured?: boolean;
 }
 
 export interface ForwardResult {
@@ -38,7 +45,7 @@ export interface InputShape {
 /**
  * What a loaded model can do beyond a forward pass, so that methods ask for a capability rather
  * than branch on the format: 'layer-outputs' (layers or nodes addressable by name: activations,
- * Grad-CAM, neuron targets), 'relu-rules' (guided backprop and deconvnet), 'kernels' (filters).
+ * Grad-CAM, neuron targets), 'relu-rules' (backward rules other than autodiff), 'kernels' (filters).
  */
 export type Capability = 'layer-outputs' | 'relu-rules' | 'kernels';
 

@@ -11,10 +11,12 @@ import { activations } from '../methods/activations';
 import { filters } from '../methods/filters';
 import { methodInfo, optionDefaults, validateOptions, type AnyMethodDescriptor, type CostPlan } from '../methods/descriptor';
 import { predict } from '../methods/predict';
-import { attributionMethod, attributionMethods } from '../methods/registry';
+import { attributionMethod, attributionMethods } from '../methods/catalog';
 import { checkpoint, type PreviewFn, type ProgressFn } from '../methods/types';
 import type { LoadedModel } from '../model/loadedModel';
 import type { ModelCache } from './modelCache';
+import { synthesisMethods } from '../synthesis/catalog';
+import { createSynthesisHandlers } from './synthesisHandlers';
 
 /** What every handler gets besides its params: cancellation and a progress sink. */
 export interface JobContext {
@@ -31,6 +33,7 @@ const png64 = (img: RawImage) => encodePng(img).toString('base64');
 /** The engine's request handlers, shared by the child process (main.ts) and tests. */
 export function createHandlers(models: ModelCache) {
   return {
+    ...createSynthesisHandlers(models),
     status(): P.StatusResult {
       const m = tf.memory();
       return { rssBytes: process.memoryUsage().rss, tensors: m.numTensors, tensorBytes: m.numBytes, modelsLoaded: models.size };
@@ -48,6 +51,7 @@ export function createHandlers(models: ModelCache) {
         layers: m.layers,
         backend: backendInfo().name,
         methods: attributionMethods().map((d) => ({ ...methodInfo(d), defaultCost: defaultCost(d, m) })),
+        synthesisMethods: synthesisMethods().map((d) => methodInfo(d)),
         warnings: [],
       }));
     },
@@ -128,7 +132,7 @@ export type EngineHandlers = ReturnType<typeof createHandlers>;
 
 /**
  * A method's previews as the protocol sends them: the map at model input size, coloured on the
- * same scale as the final heatmap (previews are of unsigned maps: SmoothGrad's running mean).
+ * same scale as the final heatmap (previews are of unsigned maps, e.g. a running mean over noise samples).
  */
 function previewSink(ctx: JobContext): PreviewFn | undefined {
   const send = ctx.preview;

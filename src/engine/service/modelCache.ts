@@ -7,7 +7,7 @@ import { sidecarPath } from '../model/preprocessing';
 /**
  * One loaded (or loading) model and the jobs that hold it. An entry leaves the cache when it is
  * evicted or its files changed, but its tensors are freed only when the last job holding it ends:
- * a SmoothGrad run must not find its weights disposed because the user opened other models.
+ * a long batched run must not find its weights disposed because the user opened other models.
  */
 interface Entry {
   readonly stamp: string;

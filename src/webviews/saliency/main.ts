@@ -3,13 +3,14 @@
 // the image as a second <img> with CSS opacity, so the opacity slider acts at once.
 import type { ClassScore, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, TargetSpec } from '../../shared/engineProtocol';
 import { colormapList, type ColormapChoice, type PanelState, type SaliencyFromWebview, type SaliencyToWebview, type SaliencyView } from '../../shared/webviewProtocol';
-import { button, checkbox, createShell, dropdown, field, h, layerChannels, layerLabel, onHostMessage, replace, show, slider, textField, unreachable, vscodeApi } from '../ui';
+import { button, checkbox, createShell, dropdown, field, h, onHostMessage, replace, show, slider, unreachable, vscodeApi } from '../ui';
 import { methodTitle, orderedMethods, runLabel } from './methods';
 import { pendingCard, resultCard } from './cards';
 import { optionPanel } from './optionControls';
 import { runOptions, withOption } from './optionValues';
 import { aspectOf, composeOverlay, keepMapsCrisp } from './overlay';
-import { choiceOf, describeTarget, neuronChoice, otherClassChoice, sameTarget, targetChoices, targetOf, type TargetContext } from './targets';
+import { describeTarget, sameTarget, type TargetContext } from './targets';
+import { targetControls } from './targetControls';
 
 const api = vscodeApi<SaliencyFromWebview>();
 const shell = createShell(api);
@@ -32,15 +33,7 @@ const plans = new Map<SaliencyMethodName, SaliencyPlanResult>();
 let shown: { methods: SaliencyMethodName[]; requested: TargetSpec; resolved?: TargetSpec; colormap: ColormapChoice; results: Map<SaliencyMethodName, SaliencyResult> } | undefined;
 const cards = new Map<SaliencyMethodName, HTMLElement>();
 
-// Target
-const targetPicker = dropdown<string>([], '', () => onTargetInput(), { id: 'target' });
-const classIndex = textField('', () => onTargetInput(), { id: 'class-index', placeholder: 'index', size: 6 });
-const neuronLayer = dropdown<string>([], '', () => onTargetInput(), { id: 'neuron-layer' });
-const neuronChannel = textField('0', () => onTargetInput(), { id: 'neuron-channel', placeholder: 'channel', size: 6 });
-const classField = field('Class index', classIndex);
-const layerField = field('Layer', neuronLayer.element);
-const channelField = field('Channel', neuronChannel);
-const targetError = h('span', { id: 'target-error', class: 'inline-error' });
+const targets = targetControls(() => onTargetInput());
 
 // Methods, run
 const methodBoxes = h('div', { id: 'methods', class: 'method-choices', attrs: { role: 'group', 'aria-label': 'Methods' } });
@@ -71,7 +64,7 @@ const staleHint = h('span', { id: 'stale-hint', class: 'hint' });
 
 replace(
   shell.controls,
-  h('div', { class: 'control-row' }, field('Target', targetPicker.element), classField, layerField, channelField, targetError),
+  targets.row,
   h('div', { class: 'control-row' }, field('Methods', methodBoxes, { class: 'grow' })),
   options.element,
   h('div', { class: 'control-row' }, field('Colormap', colormapPicker.element), field('Opacity', h('div', { class: 'slider-box' }, opacity, opacityValue)), h('div', { class: 'run-box' }, runButton, staleHint)),
@@ -128,14 +121,7 @@ function onInit(m: Extract<SaliencyToWebview, { type: 'saliencyInit' }>): void {
   init = { state: m.state, imageDataUrl: m.imageDataUrl, predictions: m.predictions, hideClasses: m.hideClasses, numClasses: m.numClasses, methods: m.methods, optionDefaults: m.optionDefaults, layers: m.layers };
   view = m.view;
   shell.setTitle(`Saliency · ${m.modelName}`, m.imageName, `backend ${m.backend}`);
-  // Target picker
-  const ctx = context();
-  targetPicker.setChoices(targetChoices(ctx), choiceOf(view.target, ctx));
-  const lastConv = [...m.layers].reverse().find((l) => l.isConv) ?? m.layers[m.layers.length - 1];
-  const neuron = view.target?.kind === 'neuron' ? view.target : undefined;
-  neuronLayer.setChoices(m.layers.map((l) => ({ value: l.name, label: layerLabel(l) })), neuron?.layer ?? lastConv?.name ?? '');
-  neuronChannel.value = String(neuron?.channel ?? 0);
-  classIndex.value = view.target?.kind === 'class' && view.target.index !== undefined ? String(view.target.index) : '';
+  targets.reset(context(), m.layers, view.target);
   // Methods
   replace(methodBoxes, ...m.methods.map((method) => checkbox(method.label, view.methods.includes(method.name), () => onMethodsChange(), { class: 'method-choice', value: method.name, title: method.hint })));
   colormapPicker.set(view.colormap);
@@ -161,19 +147,9 @@ function context(): TargetContext {
   return { predictions: init?.predictions ?? [], hideClasses: init?.hideClasses ?? false, numClasses: init?.numClasses ?? 0, hasLayers: (init?.layers.length ?? 0) > 0 };
 }
 
-/** The target the inputs describe, or an error shown next to them. */
-function currentTarget(): TargetSpec | undefined {
-  const layer = init?.layers.find((l) => l.name === neuronLayer.value);
-  const r = targetOf(targetPicker.value, { classIndex: classIndex.value, layer: neuronLayer.value, channel: neuronChannel.value, channels: layer && layerChannels(layer) }, init?.numClasses ?? 0);
-  targetError.textContent = 'error' in r ? r.error : '';
-  return 'target' in r ? r.target : undefined;
-}
+const currentTarget = () => targets.current();
 
 function onTargetInput(persist = true): void {
-  const choice = targetPicker.value;
-  show(classField, choice === otherClassChoice);
-  show(layerField, choice === neuronChoice);
-  show(channelField, choice === neuronChoice);
   const target = currentTarget();
   if (target && persist) {
     view = { ...view, target };

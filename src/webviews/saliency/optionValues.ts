@@ -47,6 +47,8 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
         return { ...base, kind: 'dropdown', choices: [...own, ...ordered.map((l) => ({ value: l.name, label: l.name }))] };
       }
       case 'string':
+      // No attribution method has a list of layers yet; a panel that needs one builds its own picker.
+      case 'layers':
         return { ...base, kind: 'text' };
     }
   });

@@ -1,5 +1,5 @@
 // TF.js layers models (model.json with a Keras-style topology): every layer addressable, ReLU
-// rules (guided backprop, deconvnet) on separate and fused ReLUs, conv kernels for filters.
+// rules on separate and fused ReLUs, conv kernels for filters.
 import * as tf from '../../tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../../errors';
