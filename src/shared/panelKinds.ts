@@ -10,6 +10,7 @@ export const panelKinds = [
   { kind: 'filters', title: 'Filters' },
   { kind: 'activations', title: 'Activations' },
   { kind: 'saliency', title: 'Saliency' },
+  { kind: 'synthesis', title: 'Synthesis' },
 ] as const;
 
 export type PanelKind = (typeof panelKinds)[number]['kind'];

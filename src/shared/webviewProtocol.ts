@@ -1,7 +1,8 @@
 // The host ↔ webview link: one discriminated union per direction and panel kind. Types plus two
 // constant tables; both the extension host and the browser bundles import this file, so it must
 // never import runtime code.
-import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, TargetSpec } from './engineProtocol';
+import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, PreviewParams, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, SynthesisResult, TargetSpec } from './engineProtocol';
+import type { CostPlan, MethodInfo } from './methodSchema';
 import type { PanelKind } from './panelKinds';
 
 /** The kinds come from the one table in panelKinds.ts; re-exported for the files that import them from here. */
@@ -37,7 +38,16 @@ export interface SaliencyView {
   /** The user's option values per method (valid ones only); an option absent here takes the extension's default. */
   options?: Record<SaliencyMethodName, SaliencyOptions>;
 }
-export type PanelView = FiltersView | ActivationsView | SaliencyView;
+/** One method's option values as a panel sends them: numbers, strings, and lists of layer names. */
+export type OptionValues = Record<string, number | string | readonly string[]>;
+export interface SynthesisView {
+  kind: 'synthesis';
+  /** The synthesis method on show (a descriptor's name: visualize, invert, dream). */
+  method: string;
+  /** The user's option values per method (valid ones only); an option absent here takes the method's default. */
+  options?: Record<string, OptionValues>;
+}
+export type PanelView = FiltersView | ActivationsView | SaliencyView | SynthesisView;
 
 /** What a panel keeps across a window reload (webview getState/setState + serializer). */
 export interface PanelState {
@@ -118,9 +128,51 @@ export type SaliencyIntent =
   | { type: 'export'; format: 'png' | 'json'; method: SaliencyMethodName; overlayPng?: string; opacity?: number };
 export type SaliencyFromWebview = CommonFromWebview | ViewIntent<SaliencyView> | SaliencyIntent;
 
+// Synthesis panel
+/** A synthesis method as the panel gets it: `needsImage` says whether it reads the input image (unknown: assume it does). */
+export type SynthesisMethodInfo = MethodInfo & { needsImage?: boolean };
+export type SynthesisToWebview =
+  | CommonToWebview
+  | {
+      type: 'synthesisInit';
+      state: PanelState;
+      view: SynthesisView;
+      modelName: string;
+      /** The input image of invert and dream: its name and its path as shown (workspace-relative); empty when none. */
+      imageName: string;
+      imagePath: string;
+      imageDataUrl?: string;
+      /** The engine's synthesis methods, in its order: names, labels, hints and option schemas from their descriptors. */
+      methods: SynthesisMethodInfo[];
+      /** Each method's option values before the user changes any (its schema defaults). */
+      optionDefaults: Record<string, OptionValues>;
+      /** Layers with a channel axis, in model order, for 'layer' and 'layers' options. */
+      layers: LayerInfo[];
+      numClasses: number;
+      backend: string;
+    }
+  /** The cost of `method` with `options` (the values it was asked for, so a stale answer is recognised). */
+  | { type: 'plan'; method: string; options: OptionValues; plan: CostPlan }
+  | { type: 'runStarted'; method: string; options: OptionValues }
+  /** A look at the running synthesis: the image so far and each term's value. */
+  | { type: 'preview'; preview: Omit<PreviewParams, 'jobId'> }
+  | { type: 'synthesis'; result: SynthesisResult }
+  | { type: 'saved'; png: string; json: string };
+export type SynthesisIntent =
+  | { type: 'requestPlan'; method: string; options: OptionValues }
+  | { type: 'run'; method: string; options: OptionValues }
+  /** Ends the run early; its image so far stays (Cancel discards it). */
+  | { type: 'stop' }
+  /** Writes the last result's PNG and run config next to the input image (or the model). */
+  | { type: 'save' }
+  /** Choose another input image (quick pick on the host). */
+  | { type: 'pickImage' };
+export type SynthesisFromWebview = CommonFromWebview | ViewIntent<SynthesisView> | SynthesisIntent;
+
 /** Defaults of the view choices, for a new panel or a state without them. */
 export const defaultViews = {
   filters: { kind: 'filters', mode: 'auto' } as FiltersView,
   activations: { kind: 'activations', order: 'mean', neuronMethod: 'guided' } as ActivationsView,
   saliency: { kind: 'saliency', methods: ['vanilla'], opacity: 0.5, colormap: 'auto' } as SaliencyView,
+  synthesis: { kind: 'synthesis', method: 'dream' } as SynthesisView,
 } satisfies { [K in PanelKind]: Extract<PanelView, { kind: K }> };

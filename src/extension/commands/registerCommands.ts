@@ -3,6 +3,7 @@ import type { ExplorerNode, ModelExplorer } from '../modelExplorer';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import { ModelInfoDocuments } from './infoDocument';
 import { pickImage, pickModel } from './pickers';
+import { registerSynthesisCommands } from './synthesisCommands';
 
 export interface CommandServices {
   context: vscode.ExtensionContext;
@@ -57,5 +58,6 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const m = image && (await pickModel(s.context, s.explorer, { ask: true }));
       if (image && m) await s.panels.show({ kind: 'saliency', model: m, image });
     }),
+    ...registerSynthesisCommands(s),
   ];
 }

@@ -35,6 +35,11 @@ export class PanelRegistry implements vscode.Disposable {
     this.adopt(panel, state);
   }
 
+  /** The open panel of `kind` for `model`, if any (a command that changes more than the panel's image or layer talks to it directly). */
+  find(kind: PanelState['kind'], model: string): AnyPanel | undefined {
+    return this.open.get(key({ kind, model }));
+  }
+
   dispose(): void {
     for (const p of [...this.open.values()]) p.dispose();
     this.serializers.forEach((s) => s.dispose());

@@ -1,0 +1,174 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EngineRequests, type ModelInfoResult, type SynthesisParams, type SynthesisResult } from '../../shared/engineProtocol';
+import type { CostPlan } from '../../shared/methodSchema';
+import type { OptionValues, PanelState, SynthesisIntent, SynthesisMethodInfo, SynthesisToWebview } from '../../shared/webviewProtocol';
+import type { JobHandle } from '../engineClient';
+import { PanelBase, type PanelServices } from './panelBase';
+import { assertNever, channelLayers, effectiveOptionDefaults, modelName, readImageDataUrl, viewOf } from './panelData';
+import { requestedView, runImage, saveSynthesis, type SavedSynthesis, type SynthesisRequest } from './synthesisData';
+
+/** A synthesis may run for a long time; Stop and Cancel end it, not a time-out. */
+const runTimeoutMs = 6 * 60 * 60_000;
+
+/**
+ * Class/channel visualization, feature inversion and DeepDream for one model: the method's option
+ * controls, its cost, Run with live previews, Stop (keeps the image so far), Save next to the input.
+ */
+export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisIntent> {
+  /** The last result: re-sent to a reloading webview, and what Save writes. */
+  private last: { result: SynthesisResult; image: string | undefined } | undefined;
+  /** The running synthesis, for Stop. */
+  private runningJob: JobHandle | undefined;
+  private readonly plans = new Map<string, Promise<CostPlan>>();
+  /** Where each result was saved: a second Save of it says so instead of writing a copy. */
+  private readonly saved = new WeakMap<SynthesisResult, SavedSynthesis>();
+
+  constructor(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) {
+    super(panel, services, state, onClosed);
+  }
+
+  /** A command's method and options go over the panel's current choices (another method's values are kept). */
+  showRequest(request: SynthesisRequest, image: string | undefined): Promise<void> {
+    const view = requestedView(viewOf(this.state, 'synthesis'), request);
+    return this.retarget({ view, ...(image ? { image } : {}) });
+  }
+
+  protected async onReady(): Promise<void> {
+    const known = this.knownModelInfo();
+    if (known) await this.postInit(known);
+    else {
+      const info = await this.job(`Synthesis · ${modelName(this.state.model)}`, async (signal, onProgress) => {
+        const fetched = await this.fetchModelInfo(signal, onProgress);
+        await this.postInit(fetched);
+        return fetched;
+      });
+      if (!info) return;
+    }
+    const last = this.last;
+    if (last && (last.image === undefined || last.image === this.state.image)) this.post({ type: 'synthesis', result: last.result });
+  }
+
+  private async postInit(info: ModelInfoResult): Promise<void> {
+    const { model, image } = this.state;
+    const methods = (info.synthesisMethods ?? []) as SynthesisMethodInfo[];
+    if (methods.length === 0) this.post({ type: 'error', message: 'This engine offers no synthesis methods.' });
+    this.post({
+      type: 'synthesisInit',
+      state: this.state,
+      view: viewOf(this.state, 'synthesis'),
+      modelName: modelName(model),
+      imageName: image ? path.basename(image) : '',
+      imagePath: image ? vscode.workspace.asRelativePath(image) : '',
+      imageDataUrl: image ? await readImageDataUrl(image) : undefined,
+      methods,
+      optionDefaults: effectiveOptionDefaults(methods, this.services.settings().methodSetting) as Record<string, OptionValues>,
+      layers: channelLayers(info.layers),
+      numClasses: info.numClasses,
+      backend: info.backend,
+    });
+  }
+
+  protected async onMessage(message: SynthesisIntent): Promise<void> {
+    switch (message.type) {
+      case 'requestPlan':
+        await this.sendPlan(message.method, message.options);
+        return;
+      case 'run':
+        await this.synthesize(message.method, message.options);
+        return;
+      case 'stop':
+        if (this.runningJob) await this.services.engine.stop(this.runningJob);
+        return;
+      case 'save':
+        await this.save();
+        return;
+      case 'pickImage':
+        await this.pickImage();
+        return;
+      default:
+        return assertNever(message);
+    }
+  }
+
+  private methodInfo(method: string): SynthesisMethodInfo | undefined {
+    return (this.knownModelInfo()?.synthesisMethods as SynthesisMethodInfo[] | undefined)?.find((m) => m.name === method);
+  }
+
+  private params(method: string, options: OptionValues): SynthesisParams {
+    return { model: this.state.model, method, image: runImage(this.state, this.methodInfo(method)?.needsImage), options };
+  }
+
+  private async synthesize(method: string, options: OptionValues): Promise<void> {
+    const view = viewOf(this.state, 'synthesis');
+    this.state = { ...this.state, view: { ...view, method } };
+    const label = this.methodInfo(method)?.label ?? method;
+    await this.job(`${label} · ${modelName(this.state.model)}`, async (signal, onProgress) => {
+      const params = this.params(method, options);
+      this.post({ type: 'runStarted', method, options });
+      try {
+        const result = await this.services.engine.request(EngineRequests.synthesize, params, {
+          signal,
+          onProgress,
+          timeoutMs: runTimeoutMs,
+          onJob: (job) => (this.runningJob = job),
+          onPreview: ({ pngBase64, scalars, step, of }) => this.post({ type: 'preview', preview: { pngBase64, scalars, step, of } }),
+        });
+        this.last = { result, image: params.image };
+        this.post({ type: 'synthesis', result });
+      } finally {
+        this.runningJob = undefined;
+      }
+    });
+  }
+
+  /** The cost with these options (cheap: no job, no notification, never cancels a run). */
+  private async sendPlan(method: string, options: OptionValues): Promise<void> {
+    const params = this.params(method, options);
+    const key = JSON.stringify([params.model, params.image ?? null, method, options]);
+    // The promise is cached, so two quick asks share one request.
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = this.services.engine.request(EngineRequests.synthesisPlan, params);
+      this.plans.set(key, plan);
+    }
+    try {
+      this.post({ type: 'plan', method, options, plan: await plan });
+    } catch (e) {
+      this.plans.delete(key);
+      this.post({ type: 'error', message: `Cost of ${method}: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  private async save(): Promise<void> {
+    try {
+      const result = this.last?.result;
+      if (!result) throw new Error('Nothing to save: run a synthesis first.');
+      const earlier = this.saved.get(result);
+      const files = earlier ?? (await saveSynthesis(result));
+      this.saved.set(result, files);
+      this.post({ type: 'saved', png: vscode.workspace.asRelativePath(files.png), json: vscode.workspace.asRelativePath(files.json) });
+      const uri = vscode.Uri.file(files.png);
+      void vscode.window.showInformationMessage(`ConvScope: ${earlier ? 'already saved as' : 'saved'} ${vscode.workspace.asRelativePath(files.png)} and its config`, 'Open').then((choice) => {
+        if (choice === 'Open') void vscode.commands.executeCommand('vscode.open', uri);
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.services.log(`save failed: ${message}`);
+      this.post({ type: 'error', message });
+      void vscode.window.showErrorMessage(`ConvScope: ${message}`);
+    }
+  }
+
+  private async pickImage(): Promise<void> {
+    const current = this.state.image;
+    const picked = await vscode.window.showOpenDialog({
+      title: 'ConvScope: input image',
+      filters: { Images: ['png', 'jpg', 'jpeg', 'bmp', 'webp'] },
+      canSelectMany: false,
+      defaultUri: current ? vscode.Uri.file(path.dirname(current)) : vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    const file = picked?.[0]?.fsPath;
+    if (file) await this.retarget({ image: file });
+  }
+}
