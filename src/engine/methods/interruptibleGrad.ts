@@ -42,6 +42,10 @@ export async function interruptibleGrad(f: (x: tf.Tensor) => tf.Tensor, x: tf.Te
   let tape: TapeNode[];
   try {
     y = tf.tidy(() => f(x));
+  } catch (e) {
+    // tidy freed the forward pass's tensors, but not those the tape saved for the backward pass.
+    for (const node of engine.state.activeTape ?? []) for (const t of node.saved ?? []) t.dispose();
+    throw e;
   } finally {
     engine.endTape();
     tape = engine.state.activeTape ?? [];
