@@ -1,5 +1,5 @@
 // ConvScope benchmark: ratios measured in one run, on the same networks and inputs.
-//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16]
+//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis]
 // Every figure is the median of several runs after a warm-up; absolute times are printed too, but
 // they depend on the machine and its load: the ratios are the point. Timings that form a ratio are
 // taken round-robin so they see the same background load. Nothing here asserts.
@@ -16,6 +16,8 @@ import type { Target } from '../src/engine/methods/types';
 import { convLayerCount, paramCount, seededUniform, vgg16Spec, vggishSpec, writeVgg, type VggSpec } from './networks';
 import { fmtMs, fmtRatio, measure, measureInterleaved, table, type Stat } from './timing';
 import { runTorchBench, type TorchOutcome } from './torchCompare';
+import { benchSynthesis } from './synthesisBench';
+import * as path from 'node:path';
 
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has('--quick');
@@ -283,6 +285,18 @@ async function main(): Promise<void> {
     }
   }
   xm.dispose();
+
+  // 5. The synthesis loop's overhead on the bundled InceptionV3.
+  if (!argv.has('--no-synthesis')) {
+    log('\n[5] InceptionV3 299×299×3 synthesis steps, wasm');
+    await tf.setBackend('wasm');
+    const incep = await loadModel(path.join(__dirname, '..', '..', 'models', 'inceptionv3', 'model.json'));
+    try {
+      await benchSynthesis(incep, { timedTogether, ratio, note: (n) => notes.push(n) }, quick ? 2 : 3);
+    } finally {
+      incep.dispose();
+    }
+  }
 
   // Summary.
   log('\n=== timings (wall-clock medians after 1 warm-up; cpu = median process CPU time) ===');

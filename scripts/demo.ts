@@ -22,6 +22,7 @@ import type { AttributionResult, TargetSpec } from '../src/engine/methods/types'
 import { loadModel } from '../src/engine/model/loadModel';
 import type { LoadedModel } from '../src/engine/model/loadedModel';
 import { writeGallery, type GalleryCard, type GallerySection } from './demoGallery';
+import { synthesisSection } from './demoSynthesis';
 
 const root = path.resolve(__dirname, '../..');
 const outDir = path.join(root, 'demo-gallery');
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     const s = await backboneSection(name, layer, cam, window);
     if (s) sections.push(s);
   }
+  sections.push(await synthesisSection({ root, step, savePng }));
   const index = writeGallery(outDir, 'ConvScope demo gallery', backendLine, sections);
   console.log(`gallery: ${index}  (tensors alive: ${tf.memory().numTensors})`);
 }
