@@ -5,7 +5,7 @@ import { validateOptions } from '../methods/descriptor';
 import type { AnySynthesisDescriptor } from '../synthesis/descriptor';
 import { readRunConfig, resolvedOptions, runConfig } from '../synthesis/runConfig';
 import type { SynthesisConfig } from '../../shared/engineProtocol';
-import type { Flags } from './args';
+import { numberFlag, type Flags } from './args';
 import type { CommandContext, CommandOutput } from './commands';
 import { commandHeader } from './header';
 import { methodOptionsFromFlags } from './methodFlags';
@@ -40,7 +40,10 @@ export async function runSynthesisCommand(d: AnySynthesisDescriptor, ctx: Comman
   const config = configFlag(flags, d.command);
   const warnings: string[] = [];
   const checked = validateOptions(d, { ...(config?.options ?? {}), ...methodOptionsFromFlags(d, flags, false) });
-  const given = d.resolve ? d.resolve(checked, model) : checked;
+  const budget = numberFlag(flags, 'memory-budget', { min: 1 });
+  const resolved = d.resolve ? d.resolve(checked, model) : checked;
+  // The budget bounds memory, not the image: it stays out of the run config.
+  const given = budget === undefined ? resolved : { ...resolved, memoryBudgetBytes: budget * 1024 * 1024 };
   const cost = d.cost(given, model);
   ctx.announce(`${d.command}: ${cost.summary}`);
   let image: { file: string; raw: ReturnType<typeof decodeImageFile> } | undefined;

@@ -15,6 +15,8 @@ import { randomRoll } from './transforms';
 import { requireLayers } from './layers';
 
 export interface DreamOptions {
+  /** Bytes one step may use (the CLI's --memory-budget); larger sizes are refused. */
+  memoryBudgetBytes?: number;
   layers?: string[];
   octaves?: number;
   octaveScale?: number;
@@ -83,7 +85,7 @@ export const dreamMethod: SynthesisDescriptor<DreamOptions> = {
     if (!ctx.image) throw new UserError('dream needs --image');
     const layers = requireLayers(model, o.layers ?? defaultDreamLayers(model));
     const { raw } = ctx.image;
-    requireSizeFits(model, { height: raw.height, width: raw.width }, `the image (${ctx.image.file})`);
+    requireSizeFits(model, { height: raw.height, width: raw.width }, `the image (${ctx.image.file})`, o.memoryBudgetBytes);
     const sizes = octaveSizes(raw.height, raw.width, octaves, octaveScale);
     const total = sizes.length * steps;
     const base = displayImage(model, raw);

@@ -17,6 +17,8 @@ import { runRender } from './runRender';
 import { requireSizeFits } from './sizeBudget';
 
 export interface InvertOptions {
+  /** Bytes one step may use (the CLI's --memory-budget); larger sizes are refused. */
+  memoryBudgetBytes?: number;
   layers?: string[];
   tv?: number;
   steps?: number;
@@ -58,7 +60,7 @@ export const invertMethod: SynthesisDescriptor<InvertOptions> = {
   cost: (o, model) => {
     const { steps, size } = withDefaults(invertMethod, o, ['steps', 'size']);
     const layers = requireLayers(model, o.layers ?? []);
-    requireSizeFits(model, { height: size, width: size }, '--size');
+    requireSizeFits(model, { height: size, width: size }, '--size', o.memoryBudgetBytes);
     const n = steps * layers.length;
     return { forwardPasses: n + 2 * layers.length, backwardPasses: n, summary: `${layers.length} layer${layers.length === 1 ? '' : 's'} × ${steps} steps × (1 forward + 1 backward pass)` };
   },
@@ -67,7 +69,7 @@ export const invertMethod: SynthesisDescriptor<InvertOptions> = {
     const { model } = ctx;
     if (!ctx.image) throw new UserError('invert needs --image');
     const layers = requireLayers(model, o.layers ?? []);
-    requireSizeFits(model, { height: size, width: size }, '--size');
+    requireSizeFits(model, { height: size, width: size }, '--size', o.memoryBudgetBytes);
     const tiles: RawImage[] = [];
     const curve: CurvePoint[] = [];
     const perLayer: Array<{ layer: string; relativeErrorStart: number; relativeErrorEnd: number }> = [];

@@ -19,7 +19,7 @@ export function largestSide(model: LoadedModel, budgetBytes = defaultMemoryBudge
 }
 
 /** Refuses a size whose step would not fit the memory budget, saying the largest that does. */
-export function requireSizeFits(model: LoadedModel, size: { height: number; width: number }, what: string, budgetBytes = defaultMemoryBudgetBytes): void {
+export function requireSizeFits(model: LoadedModel, size: { height: number; width: number }, what: string, budgetBytes: number = defaultMemoryBudgetBytes): void {
   const need = stepBytes(model, size.height, size.width);
   if (need <= budgetBytes) return;
   const mb = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;

@@ -8,6 +8,8 @@ import { presetNames, presets, type PresetName } from './presets';
 import { runRender } from './runRender';
 
 export interface VisualizeOptions {
+  /** Bytes one step may use (the CLI's --memory-budget); larger sizes are refused. */
+  memoryBudgetBytes?: number;
   /** A class index; absent: visualize `channel` of `layer`. */
   target?: number;
   layer?: string;
@@ -51,7 +53,7 @@ export const visualizeMethod: SynthesisDescriptor<VisualizeOptions> = {
     const { preset, size } = withDefaults(visualizeMethod, o, ['preset', 'size']);
     const target = targetOf(model, o);
     const steps = o.steps ?? presets[preset].steps;
-    requireSizeFits(model, sizeOf(model, target, size), '--size');
+    requireSizeFits(model, sizeOf(model, target, size), '--size', o.memoryBudgetBytes);
     return { forwardPasses: steps, backwardPasses: steps, summary: `${steps} steps × (1 forward + 1 backward pass), preset ${preset}` };
   },
   run: async (ctx, o) => {
@@ -59,7 +61,7 @@ export const visualizeMethod: SynthesisDescriptor<VisualizeOptions> = {
     const target = targetOf(ctx.model, o);
     const steps = o.steps ?? presets[preset].steps;
     const { height, width } = sizeOf(ctx.model, target, size);
-    requireSizeFits(ctx.model, { height, width }, '--size');
+    requireSizeFits(ctx.model, { height, width }, '--size', o.memoryBudgetBytes);
     const spec = visualizationSpec(ctx.model, { target, preset: presets[preset], steps, height, width, seed });
     const { result, pixels } = await runRender(spec, ctx, 'visualize');
     result.image.dispose();
