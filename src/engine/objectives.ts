@@ -46,6 +46,24 @@ export function channelMean(layer: string, channel: number): Objective {
   };
 }
 
+/**
+ * One unit: channel `channel` of a layer at one position (default the centre), as Lucid's
+ * `neuron` objective; the position is in the layer's own grid.
+ */
+export function neuron(layer: string, channel: number, position?: { y: number; x: number }): Objective {
+  return {
+    layers: [layer],
+    description: `${layer} channel ${channel} at ${position ? `(${position.y}, ${position.x})` : 'the centre'}`,
+    score: ({ captured }) => {
+      const a = captured.get(layer)!;
+      const [n, h, w] = a.shape as [number, number, number, number];
+      const y = position?.y ?? Math.floor(h / 2);
+      const x = position?.x ?? Math.floor(w / 2);
+      return tf.reshape(tf.slice(a, [0, y, x, channel], [n, 1, 1, 1]), [n]) as tf.Tensor1D;
+    },
+  };
+}
+
 /** Mean of the squared activations of a layer (DeepDream's objective). */
 export function layerL2(layer: string): Objective {
   return {

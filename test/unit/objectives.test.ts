@@ -5,7 +5,7 @@ import * as tf from '../../src/engine/tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
-import { channelMean, classScore, evaluateObjective, featureDistance, gramDistance, gramMatrices, layerL2, weightedSum } from '../../src/engine/objectives';
+import { channelMean, classScore, neuron, evaluateObjective, featureDistance, gramDistance, gramMatrices, layerL2, weightedSum } from '../../src/engine/objectives';
 import { useWasm } from './support/backend';
 import { saveToTempDir, seededValues, seedWeights } from './support/tinyModels';
 
@@ -46,6 +46,13 @@ it('class score and channel mean', () => {
   score(classScore(2)).forEach((v, n) => close(v, logits[n]![2]!));
   const a = activations();
   score(channelMean('c1', 1)).forEach((v, n) => close(v, a[n]!.reduce((s, p) => s + p[1]!, 0) / 36));
+});
+
+it('neuron: one channel at the centre or a given position', () => {
+  const a = activations();
+  // 6×6 grid: the centre is (3, 3), position 3·6 + 3 = 21.
+  score(neuron('c1', 2)).forEach((v, n) => close(v, a[n]![21]![2]!));
+  score(neuron('c1', 0, { y: 1, x: 4 })).forEach((v, n) => close(v, a[n]![1 * 6 + 4]![0]!));
 });
 
 it('layer L2 and feature distance', () => {
