@@ -17,29 +17,12 @@ import { choiceFlag, numberFlag, requireFlag, type Flags } from './args';
 import { methodOptionsFromFlags } from './methodFlags';
 import { formatShape, table } from './output';
 import { commandHeader } from './header';
+import type { CommandContext, CommandOutput } from './commandTypes';
+
+export type { CommandContext, CommandOutput } from './commandTypes';
 import { openImage, type Session } from './session';
 import { synthesisMethods } from '../synthesis/catalog';
 import { runSynthesisCommand } from './synthesisCommand';
-
-/** What a command produces: text for the terminal, numbers for --json, a picture for --out. */
-export interface CommandOutput {
-  text: string;
-  json: Record<string, unknown>;
-  png?: RawImage;
-  /** Printed on stderr and written to --json as `warnings` (empty when none). */
-  warnings?: string[];
-}
-
-export interface CommandContext {
-  session: Session;
-  flags: Flags;
-  progress: ProgressFn;
-  signal: AbortSignal;
-  /** Ends a long job early with its partial result (the first Ctrl-C of a synthesis). */
-  stop?: AbortSignal;
-  /** Lines worth printing before a long job starts (e.g. its cost). */
-  announce: (line: string) => void;
-}
 
 type Command = (ctx: CommandContext) => Promise<CommandOutput>;
 

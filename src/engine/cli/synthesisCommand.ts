@@ -6,7 +6,7 @@ import type { AnySynthesisDescriptor } from '../synthesis/descriptor';
 import { readRunConfig, resolvedOptions, runConfig } from '../synthesis/runConfig';
 import type { SynthesisConfig } from '../../shared/engineProtocol';
 import { numberFlag, type Flags } from './args';
-import type { CommandContext, CommandOutput } from './commands';
+import type { CommandContext, CommandOutput } from './commandTypes';
 import { commandHeader } from './header';
 import { methodOptionsFromFlags } from './methodFlags';
 

@@ -15,18 +15,12 @@ import { attributionMethod, attributionMethods } from '../methods/catalog';
 import { checkpoint, type PreviewFn, type ProgressFn } from '../methods/types';
 import type { LoadedModel } from '../model/loadedModel';
 import type { ModelCache } from './modelCache';
+import type { JobContext } from './jobContext';
+
+export type { JobContext } from './jobContext';
 import { synthesisMethods } from '../synthesis/catalog';
 import { createSynthesisHandlers } from './synthesisHandlers';
 
-/** What every handler gets besides its params: cancellation and a progress sink. */
-export interface JobContext {
-  signal: AbortSignal;
-  progress: ProgressFn;
-  /** Aborted by the `stop` request: long jobs end early and answer with their partial result (unlike `signal`, cancel). */
-  stopSignal?: AbortSignal;
-  /** Throttled by the caller: `make` runs only when the preview will be sent. */
-  preview?: (make: () => Omit<P.PreviewParams, 'jobId'>) => void;
-}
 
 const png64 = (img: RawImage) => encodePng(img).toString('base64');
 

@@ -9,7 +9,7 @@ import type { LoadedModel } from '../model/loadedModel';
 import { synthesisMethod } from '../synthesis/catalog';
 import type { AnySynthesisDescriptor, SynthesisPreview } from '../synthesis/descriptor';
 import { resolvedOptions, runConfig } from '../synthesis/runConfig';
-import type { JobContext } from './handlers';
+import type { JobContext } from './jobContext';
 import type { ModelCache } from './modelCache';
 
 /** Options checked against the method's schema, with its model-dependent defaults filled in. */
