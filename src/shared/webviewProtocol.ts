@@ -153,6 +153,8 @@ export type SynthesisToWebview =
     }
   /** The cost of `method` with `options` (the values it was asked for, so a stale answer is recognised). */
   | { type: 'plan'; method: string; options: OptionValues; plan: CostPlan }
+  /** Why that cost cannot be known (options that do not fit the model, say what is missing…): shown by the cost, the run would fail the same way. */
+  | { type: 'planError'; method: string; options: OptionValues; message: string }
   | { type: 'runStarted'; method: string; options: OptionValues }
   /** A look at the running synthesis: the image so far and each term's value. */
   | { type: 'preview'; preview: Omit<PreviewParams, 'jobId'> }

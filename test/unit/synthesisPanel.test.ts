@@ -118,6 +118,7 @@ function fakeEngine(options: { holdRuns?: boolean } = {}) {
       const p = params as Record<string, unknown>;
       requests.push({ method: type.method, params: p });
       if (type.method === 'model/info') return info as R;
+      if (type.method === 'synthesis/plan' && p.method === 'visualize' && !(p.options as Record<string, unknown>).target) throw new Error('say what to visualize');
       if (type.method === 'synthesis/plan') return { forwardPasses: 1, backwardPasses: 1, summary: `plan of ${p.method} ${JSON.stringify(p.options)}` } as R;
       if (type.method !== 'synthesis/run') throw new Error(`no answer for ${type.method}`);
       const jobId = `job-${++jobs}`;
@@ -161,7 +162,7 @@ describe('synthesis panel', () => {
     expect(w.types()).toEqual(['busy', 'synthesisInit', 'idle']);
     const init = w.posted.find((m) => m.type === 'synthesisInit') as unknown as { methods: { name: string }[]; layers: { name: string }[]; optionDefaults: Record<string, unknown>; view: unknown; imageName: string };
     expect(init.methods.map((m) => m.name)).toEqual(['visualize', 'invert', 'dream']);
-    expect(init.layers.map((l) => l.name)).toEqual(['conv1', 'mixed', 'conv2', 'dense']);
+    expect(init.layers.map((l) => l.name)).toEqual(['conv1', 'bn1', 'mixed', 'conv2', 'dense']);
     expect(init.optionDefaults.dream).toEqual({ layers: ['conv2'], octaves: 4, octaveScale: 1.4, steps: 20, seed: 0 });
     expect(init.optionDefaults.visualize).not.toHaveProperty('target');
     expect(init.view).toEqual({ kind: 'synthesis', method: 'dream' });
@@ -184,6 +185,15 @@ describe('synthesis panel', () => {
       ['dream', { steps: 3 }],
       ['visualize', { target: 2 }],
     ]);
+    // A cost the engine refuses says why, next to the cost (no error banner), and is asked again next time.
+    w.send({ type: 'requestPlan', method: 'visualize', options: {} });
+    w.send({ type: 'requestPlan', method: 'visualize', options: {} });
+    await flush();
+    expect(w.posted.filter((m) => m.type === 'planError')).toEqual([
+      { type: 'planError', method: 'visualize', options: {}, message: 'say what to visualize' },
+      { type: 'planError', method: 'visualize', options: {}, message: 'say what to visualize' },
+    ]);
+    expect(w.types()).not.toContain('error');
   });
 
   it('a run forwards the previews and then the result; a reloading webview gets the result again without engine work', async () => {

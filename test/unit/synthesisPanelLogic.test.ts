@@ -9,7 +9,7 @@ import { parseIndex } from '../../src/extension/commands/indexInput';
 import { patchOptions, requestedView, runImage, saveSynthesis, synthesisBaseName, synthesisSaveDir } from '../../src/extension/panels/synthesisData';
 import type { SynthesisResult } from '../../src/shared/engineProtocol';
 import { curveSeries, positions, previewSample, resultSamples } from '../../src/webviews/synthesis/curveData';
-import { needsImage, optionsKey, resultText, runBlocker, shownMethod } from '../../src/webviews/synthesis/methodState';
+import { needsImage, optionsKey, planText, resultText, runBlocker, shownMethod } from '../../src/webviews/synthesis/methodState';
 import { methodRunOptions, optionControls, parseOptionValue, shownLayers, shownText, withOption } from '../../src/webviews/ui/optionValues';
 import { dreamInfo, invertInfo, synthesisInfos, synthesisLayers, visualizeInfo } from './support/synthesisMethods';
 
@@ -18,7 +18,9 @@ describe('option controls from the schemas', () => {
     const controls = optionControls(dreamInfo, synthesisLayers);
     const layers = controls.find((c) => c.key === 'layers');
     expect(layers?.kind).toBe('layers');
-    expect(layers?.kind === 'layers' && layers.choices.map((c) => c.value)).toEqual(['input', 'conv1', 'mixed', 'conv2', 'dense']);
+    // Pass-through layers (normalization, dropout) and the input are left out: picking one is picking its neighbour.
+    expect(layers?.kind === 'layers' && layers.choices.map((c) => c.value)).toEqual(['conv1', 'mixed', 'conv2', 'dense']);
+    expect(layers?.kind === 'layers' && layers.optional).toBe(false);
     expect(controls.map((c) => c.key)).toEqual(Object.keys(dreamInfo.options));
   });
 
@@ -109,6 +111,13 @@ describe('webview decisions', () => {
     expect(optionsKey('dream', { steps: 3, layers: ['a'] })).toBe(optionsKey('dream', { layers: ['a'], steps: 3 }));
     expect(optionsKey('dream', { steps: 3 })).not.toBe(optionsKey('dream', { steps: 4 }));
     expect(optionsKey('dream', {})).not.toBe(optionsKey('invert', {}));
+  });
+
+  it('the cost line: the plan, why it cannot be known, or waiting', () => {
+    expect(planText({ forwardPasses: 2, backwardPasses: 2, summary: '2 steps' }, true)).toBe('Cost: 2 steps');
+    expect(planText({ error: 'say what to visualize' }, true)).toBe('Cost unknown: say what to visualize');
+    expect(planText(undefined, true)).toBe('Cost: …');
+    expect(planText(undefined, false)).toBe('');
   });
 
   it('Run waits for an image where the method reads one, for valid options and for the running job', () => {

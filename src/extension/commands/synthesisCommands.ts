@@ -42,7 +42,8 @@ export function registerSynthesisCommands(s: SynthesisCommandServices): vscode.D
     register('convscope.visualizeClass', async () => {
       const model = await pickModel(s.context, s.explorer);
       const target = model && (await pickClass(await modelInfo(s.explorer, model)));
-      if (model && target !== undefined) await openSynthesis(s.panels, model, undefined, { method: 'visualize', options: { target } });
+      // A channel left from an earlier visualization would contradict the class (the engine takes one or the other).
+      if (model && target !== undefined) await openSynthesis(s.panels, model, undefined, { method: 'visualize', options: { target, channel: undefined } });
     }),
     register('convscope.visualizeChannel', visualizeChannel),
     register('convscope.visualizeThisChannel', visualizeChannel),

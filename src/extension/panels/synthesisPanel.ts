@@ -136,7 +136,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
       this.post({ type: 'plan', method, options, plan: await plan });
     } catch (e) {
       this.plans.delete(key);
-      this.post({ type: 'error', message: `Cost of ${method}: ${e instanceof Error ? e.message : String(e)}` });
+      this.post({ type: 'planError', method, options, message: e instanceof Error ? e.message : String(e) });
     }
   }
 

@@ -7,7 +7,7 @@ import type { OptionValues, SynthesisFromWebview, SynthesisMethodInfo, Synthesis
 import { button, createShell, dropdown, field, h, onHostMessage, replace, show, unreachable, vscodeApi } from '../ui';
 import { optionRow } from '../ui/optionForm';
 import { methodRunOptions, withOption, type OptionValue } from '../ui/optionValues';
-import { needsImage, optionsKey, runBlocker, shownMethod } from './methodState';
+import { needsImage, optionsKey, planText, runBlocker, shownMethod } from './methodState';
 import { resultView } from './resultView';
 
 type Init = Extract<SynthesisToWebview, { type: 'synthesisInit' }>;
@@ -17,7 +17,7 @@ const shell = createShell(api);
 let init: Init | undefined;
 let view: SynthesisView = { kind: 'synthesis', method: '' };
 /** The plan answers by optionsKey: a changed option asks again, an old answer is never shown for new values. */
-const plans = new Map<string, CostPlan>();
+const plans = new Map<string, CostPlan | { error: string }>();
 /** Options whose field holds text that does not fit (Run waits until fixed). */
 let optionErrors = new Map<string, string>();
 let running = false;
@@ -59,6 +59,10 @@ onHostMessage<SynthesisToWebview>((message) => {
       return;
     case 'plan':
       plans.set(optionsKey(message.method, message.options), message.plan);
+      renderPlan();
+      return;
+    case 'planError':
+      plans.set(optionsKey(message.method, message.options), { error: message.message });
       renderPlan();
       return;
     case 'runStarted':
@@ -151,7 +155,8 @@ function requestPlan(): void {
 
 function renderPlan(): void {
   const plan = methodInfo() ? plans.get(optionsKey(view.method, chosenOptions())) : undefined;
-  planLine.textContent = plan ? `Cost: ${plan.summary}` : methodInfo() ? 'Cost: …' : '';
+  planLine.textContent = planText(plan, methodInfo() !== undefined);
+  planLine.classList.toggle('inline-error', plan !== undefined && 'error' in plan);
 }
 
 function blocker(): string | undefined {

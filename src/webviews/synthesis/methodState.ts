@@ -2,7 +2,7 @@
 // without a browser): which method is on show, whether it reads the input image, which plan
 // answer still applies, the status line of a run.
 import type { SynthesisResult } from '../../shared/engineProtocol';
-import type { MethodInfo } from '../../shared/methodSchema';
+import type { CostPlan, MethodInfo } from '../../shared/methodSchema';
 import type { OptionValues, SynthesisMethodInfo } from '../../shared/webviewProtocol';
 
 /** The method to show: the view's if the engine has it, else the engine's first. */
@@ -25,6 +25,13 @@ export function optionsKey(method: string, options: OptionValues): string {
     .sort()
     .map((k) => [k, options[k]]);
   return JSON.stringify([method, sorted]);
+}
+
+/** The cost line: the plan, why there is none, or that it is on its way. */
+export function planText(plan: CostPlan | { error: string } | undefined, hasMethod: boolean): string {
+  if (!hasMethod) return '';
+  if (!plan) return 'Cost: …';
+  return 'error' in plan ? `Cost unknown: ${plan.error}` : `Cost: ${plan.summary}`;
 }
 
 /** Why Run cannot start, or undefined when it can. */

@@ -33,10 +33,18 @@ function layersControl(c: Extract<OptionControl, { kind: 'layers' }>, id: string
     option.selected = picked.includes(choice.value);
     select.append(option);
   }
-  select.addEventListener('change', () => read(select, [...select.selectedOptions].map((o) => o.value)));
+  // What is picked, in words: in a long list the ticked rows are mostly scrolled away.
+  const caption = h('span', { class: 'hint option-layers-picked', attrs: { 'aria-live': 'polite' } });
+  const describe = (names: readonly string[]) => (caption.textContent = names.length ? `${names.length} picked: ${names.join(', ')}` : c.optional ? "none picked: the method's default" : 'none picked');
+  describe(picked);
+  select.addEventListener('change', () => {
+    const names = [...select.selectedOptions].map((o) => o.value);
+    describe(names);
+    read(select, names);
+  });
   // Shows the first picked layer without scrolling by hand (after layout).
   requestAnimationFrame(() => select.querySelector('option:checked')?.scrollIntoView({ block: 'nearest' }));
-  return select;
+  return h('div', { class: 'option-layers-box' }, select, caption);
 }
 
 function control(c: OptionControl, method: MethodInfo, value: OptionValue | undefined, events: OptionRowEvents): HTMLElement {

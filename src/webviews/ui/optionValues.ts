@@ -21,7 +21,7 @@ interface ControlBase {
 export type OptionControl =
   | (ControlBase & { kind: 'number'; integer: boolean; min?: number; max?: number; step: number | 'any'; optional: boolean })
   | (ControlBase & { kind: 'dropdown'; choices: { value: string; label: string }[] })
-  | (ControlBase & { kind: 'layers'; choices: { value: string; label: string }[] })
+  | (ControlBase & { kind: 'layers'; choices: { value: string; label: string }[]; optional: boolean })
   | (ControlBase & { kind: 'text' });
 
 /** The value a 'layer' dropdown shows for "the method's own default" (nothing is sent). */
@@ -33,6 +33,12 @@ function rangeText(spec: OptionSpec): string {
   if (spec.max !== undefined) return ` (≤ ${spec.max})`;
   return '';
 }
+
+/**
+ * Layer types a list of layers leaves out: they rescale or pass on their input (InceptionV3 has a
+ * BatchNormalization after each of its 94 convs), so picking one is picking its neighbour again.
+ */
+const passThroughLayer = /Normalization|Dropout|^InputLayer$/;
 
 /** What leaving an option without a default empty means, in its tooltip. */
 const emptyMeaning: Partial<Record<OptionSpec['type'], string>> = { int: ' (may be left empty)', number: ' (may be left empty)', layers: " (none picked: the method's default)" };
@@ -62,7 +68,7 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
         return { ...base, kind: 'dropdown', choices: [...own, ...ordered.map((l) => ({ value: l.name, label: l.name }))] };
       }
       case 'layers':
-        return { ...base, kind: 'layers', choices: layers.map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })) };
+        return { ...base, kind: 'layers', choices: layers.filter((l) => !passThroughLayer.test(l.type)).map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })), optional };
       case 'string':
         return { ...base, kind: 'text' };
     }

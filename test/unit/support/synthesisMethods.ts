@@ -54,4 +54,4 @@ export const dreamInfo: SynthesisMethodInfo = {
 export const synthesisInfos = [visualizeInfo, invertInfo, dreamInfo];
 
 const layer = (name: string, type: string, outputShape: number[], isConv = false): LayerInfo => ({ name, type, outputShape, params: 0, isConv });
-export const synthesisLayers: LayerInfo[] = [layer('input', 'InputLayer', [28, 28, 1]), layer('conv1', 'Conv2D', [26, 26, 4], true), layer('mixed', 'Concatenate', [26, 26, 8]), layer('conv2', 'Conv2D', [24, 24, 8], true), layer('dense', 'Dense', [10])];
+export const synthesisLayers: LayerInfo[] = [layer('input', 'InputLayer', [28, 28, 1]), layer('conv1', 'Conv2D', [26, 26, 4], true), layer('bn1', 'BatchNormalization', [26, 26, 4]), layer('mixed', 'Concatenate', [26, 26, 8]), layer('conv2', 'Conv2D', [24, 24, 8], true), layer('dense', 'Dense', [10])];
