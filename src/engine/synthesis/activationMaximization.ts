@@ -29,8 +29,8 @@ export function makeOptimizer(spec: Preset['optimizer']): Optimizer {
   return spec.kind === 'adam' ? adam(spec.learningRate) : gradientAscent(spec.learningRate, spec.normalize, spec.maxRate);
 }
 
-export function makeParameterization(kind: Preset['parameterization'], height: number, width: number, channels: 1 | 3, seed: number, initSd: number): { parameterization: Parameterization; init: tf.Tensor } {
-  if (kind === 'fourier') return { parameterization: fourierParameterization(height, width, channels), init: initialSpectrum(height, width, channels, seed) };
+export function makeParameterization(kind: Preset['parameterization'], height: number, width: number, channels: 1 | 3, seed: number, initSd: number, decayPower = 1): { parameterization: Parameterization; init: tf.Tensor } {
+  if (kind === 'fourier') return { parameterization: fourierParameterization(height, width, channels, decayPower), init: initialSpectrum(height, width, channels, seed) };
   return { parameterization: pixelParameterization(height, width, channels), init: initialPixels(height, width, channels, seed, initSd) };
 }
 
@@ -69,7 +69,7 @@ export interface VisualizationPlan {
 export function visualizationSpec(model: LoadedModel, plan: VisualizationPlan): RenderSpec {
   const objective = visualizationObjective(model, plan.target);
   const { preset } = plan;
-  const { parameterization, init } = makeParameterization(preset.parameterization, plan.height, plan.width, model.inputShape.channels, plan.seed, preset.initSd);
+  const { parameterization, init } = makeParameterization(preset.parameterization, plan.height, plan.width, model.inputShape.channels, plan.seed, preset.initSd, preset.decayPower);
   return {
     model,
     parameterization,
