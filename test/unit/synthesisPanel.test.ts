@@ -227,6 +227,11 @@ describe('synthesis panel', () => {
     w.send({ type: 'run', method: 'dream', options: {} });
     await flush();
     expect(w.types()).toEqual(['busy', 'runStarted', 'preview', 'preview']);
+    // The webview reloads meanwhile (a hidden tab shown again): it learns that a run is going on.
+    w.posted.length = 0;
+    w.send({ type: 'ready' });
+    await flush();
+    expect(w.types()).toEqual(['synthesisInit', 'runStarted']);
     w.send({ type: 'stop' });
     await flush();
     expect(stops).toEqual(['job-1']);

@@ -18,8 +18,8 @@ const runTimeoutMs = 6 * 60 * 60_000;
 export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisIntent> {
   /** The last result: re-sent to a reloading webview, and what Save writes. */
   private last: { result: SynthesisResult; image: string | undefined } | undefined;
-  /** The running synthesis, for Stop. */
-  private runningJob: JobHandle | undefined;
+  /** The running synthesis: its job for Stop, what it runs for a webview that reloads meanwhile. */
+  private current: { job?: JobHandle; method: string; options: OptionValues } | undefined;
   private readonly plans = new Map<string, Promise<CostPlan>>();
   /** Where each result was saved: a second Save of it says so instead of writing a copy. */
   private readonly saved = new WeakMap<SynthesisResult, SavedSynthesis>();
@@ -47,6 +47,8 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     }
     const last = this.last;
     if (last && (last.image === undefined || last.image === this.state.image)) this.post({ type: 'synthesis', result: last.result });
+    // A webview reloaded during a run (a hidden tab shown again): its previews keep coming, Stop must work.
+    if (this.current) this.post({ type: 'runStarted', method: this.current.method, options: this.current.options });
   }
 
   private async postInit(info: ModelInfoResult): Promise<void> {
@@ -78,7 +80,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
         await this.synthesize(message.method, message.options);
         return;
       case 'stop':
-        if (this.runningJob) await this.services.engine.stop(this.runningJob);
+        if (this.current?.job) await this.services.engine.stop(this.current.job);
         return;
       case 'save':
         await this.save();
@@ -105,19 +107,21 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     const label = this.methodInfo(method)?.label ?? method;
     await this.job(`${label} · ${modelName(this.state.model)}`, async (signal, onProgress) => {
       const params = this.params(method, options);
+      const current: NonNullable<SynthesisPanel['current']> = { method, options };
+      this.current = current;
       this.post({ type: 'runStarted', method, options });
       try {
         const result = await this.services.engine.request(EngineRequests.synthesize, params, {
           signal,
           onProgress,
           timeoutMs: runTimeoutMs,
-          onJob: (job) => (this.runningJob = job),
+          onJob: (job) => (current.job = job),
           onPreview: ({ pngBase64, scalars, step, of }) => this.post({ type: 'preview', preview: { pngBase64, scalars, step, of } }),
         });
         this.last = { result, image: params.image };
         this.post({ type: 'synthesis', result });
       } finally {
-        this.runningJob = undefined;
+        if (this.current === current) this.current = undefined;
       }
     });
   }

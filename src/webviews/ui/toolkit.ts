@@ -61,6 +61,10 @@ export function dropdown<T extends string>(choices: Choice<T>[], value: T, onCha
       ...list.map((c) => h('vscode-option', { text: c.label, title: c.title, attrs: { value: c.value, selected: c.value === selected } })),
     ) as Dropdown;
     d.disabled = disabled;
+    // FAST's select picks the first option whose value equals its own initial '' before one marked
+    // 'selected': with a '' choice first (a layer picker's "default"), the marked one would not
+    // show. Set the value once the element is connected and its options are slotted.
+    if (list.some((c) => c.value === '') && selected !== '') requestAnimationFrame(() => (d.value = selected));
     d.addEventListener('change', () => {
       const v = d.value as T;
       if (v === current) return;
