@@ -74,7 +74,7 @@ async function inceptionCards(kit: DemoKit): Promise<GalleryCard[]> {
   const raw = decodeImageFile(photo);
   try {
     const cards: GalleryCard[] = [];
-    const channels: Array<[string, number, string]> = [['mixed1', 3, 'early'], ['mixed4', 1, 'middle'], ['mixed7', 5, 'late']];
+    const channels: Array<[string, number, string]> = [['mixed1', 40, 'early'], ['mixed4', 1, 'middle'], ['mixed7', 300, 'late']];
     const tiles: RawImage[] = [];
     const lines: string[] = [];
     for (const [layer, channel, depth] of channels) {
