@@ -2,13 +2,16 @@
 // install the built VSIX, open a workspace with the bundled MNIST model and two digits, check the
 // Model Explorer, explain a digit from the Explorer context menu (first, so the engine is cold), open the filters and activations
 // panels, and save a screenshot of each. Any error banner or empty panel fails the test. Last, a
-// copy of the model whose sidecar labels hold markup must show that label as plain text.
+// copy of the model whose sidecar labels hold markup must show that label as plain text. Then,
+// in a second VS Code with InceptionV3, the Synthesis panel (synthesisChecks.ts): a dream from the
+// palette with live previews, Save, and a stopped run keeping its image.
 //   run: npm run build && bash scripts/e2e/run.sh test/e2e/extension.e2e.ts
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { packageVsix, retryUntil, VsCodeHarness } from './harness';
+import { synthesisChecks } from './synthesisChecks';
 
 const repo = resolve(process.env.CONVSCOPE_REPO ?? process.cwd());
 const artifacts = join(repo, 'test-output/e2e');
@@ -177,6 +180,8 @@ async function main(): Promise<number> {
   } finally {
     await h.stop();
   }
+  // In a VS Code of its own: a workspace whose only model is InceptionV3.
+  await synthesisChecks({ repo, artifacts, vsix, check, waitForPanel, hasImage });
   const failed = results.filter((r) => !r.ok).length;
   console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
