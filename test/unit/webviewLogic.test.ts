@@ -200,10 +200,12 @@ describe('saliency option controls', () => {
   });
 
   it('reads field text against the schema: numbers in range, whole numbers for int, known choices', () => {
-    const spec: OptionSpec = { type: 'int', min: 1, max: 100, cliFlag: 'n', label: 'Steps', hint: '' };
+    const spec: OptionSpec = { type: 'int', default: 50, min: 1, max: 100, cliFlag: 'n', label: 'Steps', hint: '' };
     expect(parseOptionValue(spec, ' 20 ')).toEqual({ value: 20 });
     expect(parseOptionValue(spec, '100')).toEqual({ value: 100 });
     for (const bad of ['0', '101', '2.5', 'abc', '', 'Infinity']) expect(parseOptionValue(spec, bad)).toHaveProperty('error');
+    // Without a schema default the option may be left out: an empty field sends nothing.
+    expect(parseOptionValue({ ...spec, default: undefined }, '')).toEqual({ value: undefined });
     expect(parseOptionValue({ ...spec, type: 'number', min: 0, max: undefined }, '0.15')).toEqual({ value: 0.15 });
     expect(parseOptionValue({ ...spec, type: 'number', min: 0, max: undefined }, '-0.1')).toEqual({ error: 'Steps: at least 0' });
     const choice: OptionSpec = { type: 'choice', choices: ['logit', 'probability'], cliFlag: 'c', label: 'Score', hint: '' };

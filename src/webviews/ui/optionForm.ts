@@ -3,10 +3,9 @@
 // Labels, hints, choices and layer names are set as text and attributes only (no markup).
 import type { LayerInfo } from '../../shared/engineProtocol';
 import type { MethodInfo } from '../../shared/methodSchema';
-import type { OptionValues } from '../../shared/webviewProtocol';
 import { h } from './dom';
 import { dropdown, field, textField } from './toolkit';
-import { optionControls, parseOptionValue, shownLayers, shownText, shownValue, type OptionControl, type OptionValue } from './optionValues';
+import { optionControls, parseOptionValue, shownLayers, shownText, shownValue, type LooseOptionValues, type OptionControl, type OptionValue } from './optionValues';
 
 export interface OptionRowEvents {
   /** A control now holds a valid value (undefined: the method's own default). */
@@ -86,7 +85,7 @@ function control(c: OptionControl, method: MethodInfo, value: OptionValue | unde
  * The controls of one method's options, or undefined for a method without options. `chosen` are the
  * user's values, `defaults` what a control shows before the user changes it.
  */
-export function optionRow(method: MethodInfo, layers: readonly LayerInfo[], chosen: OptionValues | undefined, defaults: OptionValues | undefined, events: OptionRowEvents, options: { showMethod?: boolean } = {}): HTMLElement | undefined {
+export function optionRow(method: MethodInfo, layers: readonly LayerInfo[], chosen: LooseOptionValues | undefined, defaults: LooseOptionValues | undefined, events: OptionRowEvents, options: { showMethod?: boolean } = {}): HTMLElement | undefined {
   const controls = optionControls(method, layers);
   if (controls.length === 0) return undefined;
   // The row says what is wrong in words too (the field's outline and tooltip alone are easy to miss).

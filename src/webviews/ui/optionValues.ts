@@ -8,8 +8,8 @@ import type { OptionValues } from '../../shared/webviewProtocol';
 
 export type OptionValue = number | string | readonly string[];
 
-/** The user's choices per method (valid values only): what a run and a plan request send. */
-export type MethodOptionValues = Record<string, OptionValues>;
+/** One method's values as a panel keeps them (an option may be absent, or undefined). */
+export type LooseOptionValues = Readonly<Record<string, OptionValue | undefined>>;
 
 interface ControlBase {
   key: string;
@@ -76,7 +76,7 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
 }
 
 /** What a control starts from: the user's choice, else the panel's default for it, else nothing. */
-export function shownValue(key: string, chosen: OptionValues | undefined, defaults: OptionValues | undefined): OptionValue | undefined {
+export function shownValue(key: string, chosen: LooseOptionValues | undefined, defaults: LooseOptionValues | undefined): OptionValue | undefined {
   return chosen?.[key] ?? defaults?.[key];
 }
 
@@ -119,10 +119,11 @@ export function parseOptionValue(spec: OptionSpec, input: string | readonly stri
   return { value: t };
 }
 
-/** `chosen` with one option of one method set (undefined: back to the default, so it is not sent). */
-export function withOption(chosen: MethodOptionValues, method: string, key: string, value: OptionValue | undefined): MethodOptionValues {
+/** `chosen` (the user's values per method) with one option of one method set (undefined: back to the default, so it is not sent). */
+export function withOption<V extends LooseOptionValues>(chosen: Readonly<Record<string, V>>, method: string, key: string, value: OptionValue | undefined): Record<string, V> {
   const { [key]: _old, ...rest } = chosen[method] ?? {};
-  const next = value === undefined ? rest : { ...rest, [key]: value };
+  // The panel's own value type (SaliencyOptions, OptionValues) holds any OptionValue under any key.
+  const next = (value === undefined ? rest : { ...rest, [key]: value }) as V;
   const { [method]: _m, ...others } = chosen;
   return Object.keys(next).length ? { ...others, [method]: next } : others;
 }
@@ -131,7 +132,7 @@ export function withOption(chosen: MethodOptionValues, method: string, key: stri
  * What a run of `method` sends: the user's valid choices for options its schema has (a value kept
  * from an older schema, or no longer valid, is dropped and the default applies).
  */
-export function methodRunOptions(method: MethodInfo | undefined, chosen: OptionValues | undefined): OptionValues {
+export function methodRunOptions(method: MethodInfo | undefined, chosen: LooseOptionValues | undefined): OptionValues {
   const picked: OptionValues = {};
   for (const [key, value] of Object.entries(chosen ?? {})) {
     const spec = method?.options[key];
