@@ -8,6 +8,7 @@ import { jitter, pad, randomRoll, randomScale, roll, rotate } from '../../src/en
 import { fourierParameterization, initialSpectrum, pixelParameterization } from '../../src/engine/synthesis/parameterization';
 import { adam, gradientAscent } from '../../src/engine/synthesis/optimizers';
 import { seededUniform } from '../../src/engine/methods/seededNoise';
+import { redirectedRule } from '../../src/engine/synthesis/redirectedRelu';
 import { seededValues } from './support/tinyModels';
 import { useWasm } from './support/backend';
 
@@ -182,5 +183,16 @@ describe('optimizers', () => {
     const step = gradientAscent(2, 'progress').step(p, g);
     expect(tf.sum(tf.mul(step, g)).dataSync()[0]).toBeCloseTo(2, 5);
     tf.dispose([p, g, next, step]);
+  });
+});
+
+describe("Lucid's redirected ReLU gradient", () => {
+  it('is the ordinary gradient where any passes; for a sample with none, lets through all but what pushes a negative input lower', () => {
+    // Sample 0 has a live unit (z = 1): ordinary gradient. Sample 1 is dead everywhere.
+    const z = tf.tensor2d([[1, -1, -2], [-1, -2, -3]]);
+    const dy = tf.tensor2d([[0.5, 0.7, -0.2], [0.4, -0.6, 0.3]]);
+    const g = noLeak(() => redirectedRule.gradient!(z, dy));
+    expect(values(g).map((v) => v + 0)).toEqual([0.5, 0, 0, 0.4, 0, 0.3].map(Math.fround));
+    tf.dispose([z, dy, g]);
   });
 });

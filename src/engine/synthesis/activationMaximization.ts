@@ -7,6 +7,7 @@ import { fourierParameterization, initialPixels, initialSpectrum, pixelParameter
 import type { Preset } from './presets';
 import { clipSmallContribution, clipSmallNorm, decay, gaussianBlur, l2FromGrey, totalVariation } from './regularizers';
 import { redirectedRule } from './redirectedRelu';
+import { requireLayers } from './layers';
 import type { PenaltyTerm, Projection, RenderSpec } from './renderLoop';
 
 /** What to maximize: a class score (pre-softmax) or the mean of one channel of a layer. */
@@ -17,8 +18,10 @@ export function visualizationObjective(model: LoadedModel, target: Visualization
     if (!Number.isInteger(target.index) || target.index < 0 || target.index >= model.numClasses) throw new UserError(`${model.file}: target class must be 0..${model.numClasses - 1}; got ${target.index}`);
     return classScore(target.index, 'logit', model.config.outputIsProbability);
   }
+  requireLayers(model, [target.layer]);
   const layer = model.layers.find((l) => l.name === target.layer);
-  if (!layer) throw new UserError(`${model.file}: no layer named '${target.layer}'`);
+  // A node of a graph model (no shape known): its forward pass checks the name; the channel is checked by slice.
+  if (!layer || layer.outputShape.length === 0) return channelMean(target.layer, target.channel);
   const channels = layer.outputShape[layer.outputShape.length - 1] ?? 0;
   if (layer.outputShape.length !== 3 || !(channels > 0)) throw new UserError(`${model.file}: layer '${target.layer}' has no channels to visualize (output ${JSON.stringify(layer.outputShape)})`);
   if (!Number.isInteger(target.channel) || target.channel < 0 || target.channel >= channels) throw new UserError(`${model.file}: layer '${target.layer}' has channels 0..${channels - 1}; got ${target.channel}`);
