@@ -18,9 +18,10 @@ describe('option controls from the schemas', () => {
     const controls = optionControls(dreamInfo, synthesisLayers);
     const layers = controls.find((c) => c.key === 'layers');
     expect(layers?.kind).toBe('layers');
-    // Pass-through layers (normalization, dropout) and the input are left out: picking one is picking its neighbour.
-    expect(layers?.kind === 'layers' && layers.choices.map((c) => c.value)).toEqual(['conv1', 'mixed', 'conv2', 'dense']);
-    expect(layers?.kind === 'layers' && layers.optional).toBe(false);
+    // Pass-through layers (normalization, dropout), the input and flat outputs (dense) are left out.
+    expect(layers?.kind === 'layers' && layers.choices.map((c) => c.value)).toEqual(['conv1', 'mixed', 'conv2']);
+    const graph = optionControls(dreamInfo, [{ name: 'n1', type: 'Conv2D', outputShape: [], params: 0, isConv: true }]).find((c) => c.key === 'layers');
+    expect(graph?.kind === 'layers' && graph.choices.map((c) => c.value)).toEqual(['n1']);
     expect(controls.map((c) => c.key)).toEqual(Object.keys(dreamInfo.options));
   });
 
@@ -42,7 +43,7 @@ describe('option controls from the schemas', () => {
     expect(parseOptionValue(spec, [])).toEqual({ error: 'Layers: pick at least one layer' });
     // Without a schema default (DeepDream's depends on the model), none picked means the method's own.
     expect(parseOptionValue({ ...spec, default: undefined }, [])).toEqual({ value: undefined });
-    expect(optionControls({ options: { layers: { ...spec, default: undefined } } }, synthesisLayers)[0]!.title).toMatch(/none picked: the method's default/);
+    expect(optionControls({ options: { layers: { ...spec, default: undefined } } }, synthesisLayers)[0]).toMatchObject({ kind: 'layers', title: spec.hint });
   });
 
   it('controls start from the user value, else the default; lists show as lists or text', () => {

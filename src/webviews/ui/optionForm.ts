@@ -34,7 +34,7 @@ function layersControl(c: Extract<OptionControl, { kind: 'layers' }>, id: string
   }
   // What is picked, in words: in a long list the ticked rows are mostly scrolled away.
   const caption = h('span', { class: 'hint option-layers-picked', attrs: { 'aria-live': 'polite' } });
-  const describe = (names: readonly string[]) => (caption.textContent = names.length ? `${names.length} picked: ${names.join(', ')}` : c.optional ? "none picked: the method's default" : 'none picked');
+  const describe = (names: readonly string[]) => (caption.textContent = names.length ? `${names.length} picked: ${names.join(', ')}` : 'none picked');
   describe(picked);
   select.addEventListener('change', () => {
     const names = [...select.selectedOptions].map((o) => o.value);

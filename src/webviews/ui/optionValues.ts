@@ -21,7 +21,7 @@ interface ControlBase {
 export type OptionControl =
   | (ControlBase & { kind: 'number'; integer: boolean; min?: number; max?: number; step: number | 'any'; optional: boolean })
   | (ControlBase & { kind: 'dropdown'; choices: { value: string; label: string }[] })
-  | (ControlBase & { kind: 'layers'; choices: { value: string; label: string }[]; optional: boolean })
+  | (ControlBase & { kind: 'layers'; choices: { value: string; label: string }[] })
   | (ControlBase & { kind: 'text' });
 
 /** The value a 'layer' dropdown shows for "the method's own default" (nothing is sent). */
@@ -40,8 +40,18 @@ function rangeText(spec: OptionSpec): string {
  */
 const passThroughLayer = /Normalization|Dropout|^InputLayer$/;
 
+/**
+ * What a list of layers offers: layers with feature maps (height × width × channels; graph models,
+ * whose shapes are unknown, keep all), without pass-through layers. Lists of layers are for
+ * features over the image (inversion, DeepDream): a flat output (Dense, pooled) has none.
+ */
+function isFeatureMapLayer(l: LayerInfo): boolean {
+  return !passThroughLayer.test(l.type) && (l.outputShape.length === 0 || l.outputShape.length === 3);
+}
+
 /** What leaving an option without a default empty means, in its tooltip. */
-const emptyMeaning: Partial<Record<OptionSpec['type'], string>> = { int: ' (may be left empty)', number: ' (may be left empty)', layers: " (none picked: the method's default)" };
+// (Not for 'layers': a method either picks its own (its hint says which) or needs some, and the cost line then says so.)
+const emptyMeaning: Partial<Record<OptionSpec['type'], string>> = { int: ' (may be left empty)', number: ' (may be left empty)' };
 
 /** An option without a default may stay empty: the method then does without it (no class target) or picks its own (layers). */
 function isOptional(spec: OptionSpec): boolean {
@@ -68,7 +78,7 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
         return { ...base, kind: 'dropdown', choices: [...own, ...ordered.map((l) => ({ value: l.name, label: l.name }))] };
       }
       case 'layers':
-        return { ...base, kind: 'layers', choices: layers.filter((l) => !passThroughLayer.test(l.type)).map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })), optional };
+        return { ...base, kind: 'layers', choices: layers.filter(isFeatureMapLayer).map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })) };
       case 'string':
         return { ...base, kind: 'text' };
     }
