@@ -99,12 +99,15 @@ export function gramMatrices(a: tf.Tensor): tf.Tensor3D {
   });
 }
 
-/** Mean squared distance between a layer's Gram matrix and a target [C, C] (textures, style). */
-export function gramDistance(layer: string, targetGram: tf.Tensor2D): Objective {
+/**
+ * Mean squared distance between a layer's Gram matrix and a target [C, C] (textures, style).
+ * `features` maps the activation before the Gram (e.g. a softmax smoothing); default: as it is.
+ */
+export function gramDistance(layer: string, targetGram: tf.Tensor2D, features: (a: tf.Tensor) => tf.Tensor = (a) => a): Objective {
   return {
     layers: [layer],
     description: `Gram distance at ${layer}`,
-    score: ({ captured }) => tf.mean(tf.squaredDifference(gramMatrices(captured.get(layer)!), targetGram), [1, 2]) as tf.Tensor1D,
+    score: ({ captured }) => tf.mean(tf.squaredDifference(gramMatrices(features(captured.get(layer)!)), targetGram), [1, 2]) as tf.Tensor1D,
   };
 }
 

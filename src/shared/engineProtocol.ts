@@ -146,7 +146,7 @@ export interface ModelInfoResult {
   /** The engine's saliency methods, from their descriptors; always sent by the engine, optional here so fakes need not. */
   methods?: SaliencyMethodInfo[];
   /** The engine's synthesis methods (visualize, invert, dream), from their descriptors; optional here so fakes need not. */
-  synthesisMethods?: MethodInfo[];
+  synthesisMethods?: Array<MethodInfo & { needsImage?: boolean }>;
   /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
   warnings?: string[];
 }

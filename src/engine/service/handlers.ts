@@ -45,7 +45,7 @@ export function createHandlers(models: ModelCache) {
         layers: m.layers,
         backend: backendInfo().name,
         methods: attributionMethods().map((d) => ({ ...methodInfo(d), defaultCost: defaultCost(d, m) })),
-        synthesisMethods: synthesisMethods().map((d) => methodInfo(d)),
+        synthesisMethods: synthesisMethods().map((d) => ({ ...methodInfo(d), needsImage: d.needsImage })),
         warnings: [],
       }));
     },

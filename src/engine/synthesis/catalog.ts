@@ -2,13 +2,14 @@ import { UserError } from '../errors';
 import type { AnySynthesisDescriptor } from './descriptor';
 import { dreamMethod } from './dream';
 import { invertMethod } from './invert';
+import { textureMethod } from './texture';
 import { visualizeMethod } from './visualize';
 
 /**
  * The synthesis methods, each a CLI command of its own and a choice of the Synthesis panel. The
  * engine's dispatch, the CLI's commands, flags and --help and the panel's controls read this list.
  */
-const descriptors: AnySynthesisDescriptor[] = [visualizeMethod, invertMethod, dreamMethod];
+const descriptors: AnySynthesisDescriptor[] = [visualizeMethod, invertMethod, dreamMethod, textureMethod];
 
 export function synthesisMethods(): readonly AnySynthesisDescriptor[] {
   return descriptors;
