@@ -4,8 +4,11 @@
  * crosses the engine protocol unchanged; no runtime dependencies.
  */
 
-/** 'layer' is a layer name of the loaded model, 'layers' one or more (the CLI repeats the flag); 'choice' is one of `choices`. */
-export type OptionType = 'int' | 'number' | 'choice' | 'string' | 'layer' | 'layers';
+/**
+ * 'layer' is a layer name of the loaded model, 'layers' one or more (the CLI repeats the flag);
+ * 'file' an image file's path, 'files' one or more; 'choice' is one of `choices`.
+ */
+export type OptionType = 'int' | 'number' | 'choice' | 'string' | 'layer' | 'layers' | 'file' | 'files';
 
 export interface OptionSpec {
   type: OptionType;

@@ -24,7 +24,7 @@ it('the method settings are the ones the descriptors name', () => {
 it.each(withSettings.map((s) => [s.settingKey, s] as const))('%s agrees with its descriptor option', (settingKey, { where, spec }) => {
   const setting = properties[settingKey];
   expect(setting, `${settingKey} (${where}) is missing from package.json`).toBeDefined();
-  const type = { int: 'integer', number: 'number', choice: 'string', string: 'string', layer: 'string', layers: 'array' }[spec.type];
+  const type = { int: 'integer', number: 'number', choice: 'string', string: 'string', layer: 'string', layers: 'array', file: 'string', files: 'array' }[spec.type];
   expect(setting!.type, `${settingKey} type`).toBe(type);
   expect(setting!.default, `${settingKey} default`).toBe(spec.default);
   expect(setting!.minimum, `${settingKey} minimum`).toBe(spec.min);

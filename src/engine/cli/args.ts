@@ -11,6 +11,9 @@ const optionSpec = {
   // Repeatable (--layer a --layer b): `layer` is the last, `layers` all of them.
   layer: { type: 'string', multiple: true },
   config: { type: 'string' },
+  // Repeatable lists of the style command (each value is kept, in order).
+  style: { type: 'string', multiple: true },
+  'style-layer': { type: 'string', multiple: true },
   channel: { type: 'string' },
   target: { type: 'string' },
   method: { type: 'string' },
@@ -26,6 +29,9 @@ const optionSpec = {
   labels: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Flags every command knows (the methods' own flags must not redefine them: --layer, --style are repeatable here). */
+export const generalFlags: ReadonlySet<string> = new Set(Object.keys(optionSpec));
 
 type GeneralFlags = { [K in keyof typeof optionSpec]?: (typeof optionSpec)[K]['type'] extends 'boolean' ? boolean : string };
 /** The general flags by name, plus the methods' flags (strings) under their CLI names; `layers` holds every --layer given. */

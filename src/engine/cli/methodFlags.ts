@@ -2,13 +2,13 @@ import type { OptionSpec } from '../methods/descriptor';
 import type { MethodInfo } from '../../shared/methodSchema';
 import { synthesisMethods } from '../synthesis/catalog';
 import { attributionMethods } from '../methods/catalog';
-import { choiceFlag, numberFlag, type Flags } from './args';
+import { choiceFlag, generalFlags, numberFlag, type Flags } from './args';
 
 /** The flags every registered method reads, each once (methods may share one, e.g. --baseline). */
 export function methodFlagNames(): string[] {
   const all: readonly MethodInfo[] = [...attributionMethods(), ...synthesisMethods()];
   // --layer is a general flag (repeatable); the methods' options that read it need no flag of their own.
-  return [...new Set(all.flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))].filter((f) => f !== 'layer');
+  return [...new Set(all.flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))].filter((f) => !generalFlags.has(f));
 }
 
 /**
@@ -38,9 +38,13 @@ function flagValue(spec: OptionSpec, flags: Flags, neuronTarget: boolean): unkno
       return typeof raw === 'string' ? raw : undefined;
     }
     case 'string':
+    case 'file':
       return typeof flags[name] === 'string' ? flags[name] : undefined;
     case 'layers':
-      return name === 'layer' ? flags.layers : typeof flags[name] === 'string' ? [flags[name]] : undefined;
+    case 'files': {
+      const raw = name === 'layer' ? flags.layers : flags[name];
+      return Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : undefined;
+    }
   }
 }
 
@@ -53,7 +57,7 @@ export function methodsHelp(indent: string, methods: readonly MethodInfo[] = att
 
 function flagHelp(spec: OptionSpec): string {
   const values =
-    spec.type === 'choice' ? (spec.choices ?? []).join('|') : spec.type === 'layer' ? 'L' : spec.type === 'layers' ? 'L [--' + spec.cliFlag + ' L2 …]' : spec.min !== undefined && spec.max !== undefined ? `${spec.min}..${spec.max}` : spec.type === 'string' ? 'S' : spec.type === 'int' ? 'N' : 'X';
+    spec.type === 'choice' ? (spec.choices ?? []).join('|') : spec.type === 'layer' ? 'L' : spec.type === 'layers' ? 'L [--' + spec.cliFlag + ' L2 …]' : spec.type === 'files' ? 'F [--' + spec.cliFlag + ' F2 …]' : spec.type === 'file' ? 'F' : spec.min !== undefined && spec.max !== undefined ? `${spec.min}..${spec.max}` : spec.type === 'string' ? 'S' : spec.type === 'int' ? 'N' : 'X';
   const fallback = spec.default !== undefined ? ` (${spec.default})` : ` (${spec.hint})`;
   return `--${spec.cliFlag} ${values}${fallback}`;
 }

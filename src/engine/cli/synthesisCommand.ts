@@ -26,7 +26,7 @@ export function synthesisModelFile(d: AnySynthesisDescriptor, flags: Flags): str
   if (typeof flags.model === 'string') return flags.model;
   const config = configFlag(flags, d.command);
   if (config) return config.model;
-  return d.needsImage ? bundledFeatureNetwork : undefined;
+  return d.needsImage || d.usesFeatureNetwork ? bundledFeatureNetwork : undefined;
 }
 
 /**

@@ -57,6 +57,7 @@ export function optionProblem(spec: OptionSpec, value: unknown): string | undefi
     return `must be ${spec.type === 'int' ? 'an integer' : 'a number'}${range}`;
   }
   if (spec.type === 'choice') return spec.choices?.includes(value as string) ? undefined : `must be one of ${(spec.choices ?? []).join(', ')}`;
+  if (spec.type === 'files') return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '') ? undefined : 'must be a list of one or more files';
   if (spec.type === 'layers') return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== '') ? undefined : 'must be a list of one or more layer names';
   return typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty string';
 }

@@ -2,6 +2,7 @@ import { UserError } from '../errors';
 import type { AnySynthesisDescriptor } from './descriptor';
 import { dreamMethod } from './dream';
 import { invertMethod } from './invert';
+import { styleMethod } from './style';
 import { textureMethod } from './texture';
 import { visualizeMethod } from './visualize';
 
@@ -9,7 +10,7 @@ import { visualizeMethod } from './visualize';
  * The synthesis methods, each a CLI command of its own and a choice of the Synthesis panel. The
  * engine's dispatch, the CLI's commands, flags and --help and the panel's controls read this list.
  */
-const descriptors: AnySynthesisDescriptor[] = [visualizeMethod, invertMethod, dreamMethod, textureMethod];
+const descriptors: AnySynthesisDescriptor[] = [visualizeMethod, invertMethod, dreamMethod, textureMethod, styleMethod];
 
 export function synthesisMethods(): readonly AnySynthesisDescriptor[] {
   return descriptors;

@@ -47,6 +47,8 @@ export interface SynthesisDescriptor<O = Record<string, unknown>> extends Method
   command: string;
   /** Whether it reads an input image (--image). */
   needsImage: boolean;
+  /** Whether the CLI runs it on the bundled InceptionV3 when no --model is given (methods of photos). */
+  usesFeatureNetwork?: boolean;
   /** Options with the defaults that depend on the model or on other options filled in (recorded in the run config). */
   resolve?(options: O, model: LoadedModel): O;
   cost(options: O, model: LoadedModel): CostPlan;

@@ -44,3 +44,26 @@ export function gramTerms(targets: Map<string, tf.Tensor2D>, weights: ReadonlyMa
     };
   });
 }
+
+/**
+ * The content term: −weight · ‖s(φ(x̂)) − s(φ(c))‖² / ‖s(φ(c))‖² at one layer, s the smoothing
+ * (Gatys et al.'s content loss, relative so its weight reads against the style terms').
+ */
+export function contentTerm(model: LoadedModel, content: tf.Tensor4D, layer: string, smoothing: Smoothing, weight: number): { term: ObjectiveTerm; target: tf.Tensor } {
+  const smooth = smoothFeatures(smoothing);
+  const target = tf.tidy(() => smooth(model.forward(toModelInput(content, model.config.preprocessing), { capture: [layer], stopAtCaptured: true }).captured.get(layer)!));
+  const scale = tf.tidy(() => tf.mean(tf.square(target)).dataSync()[0]!);
+  const term: ObjectiveTerm = {
+    name: `content loss ${layer}`,
+    weight: -weight,
+    objective: {
+      layers: [layer],
+      description: `content distance at ${layer}`,
+      score: ({ captured }) => {
+        const a = smooth(captured.get(layer)!);
+        return tf.div(tf.mean(tf.squaredDifference(a, target), a.shape.slice(1).map((_, i) => i + 1)), Math.max(scale, 1e-30)) as tf.Tensor1D;
+      },
+    },
+  };
+  return { term, target };
+}

@@ -59,9 +59,12 @@ export function parseLayerWeights(layers: readonly string[], text: string | unde
   return new Map(layers.map((l, i) => [l, all[i]!]));
 }
 
-/** A decoded image as a display image at its own size, its longer side at most `maxSide`. */
-export function displayOf(model: LoadedModel, raw: RawImage, maxSide = 512): tf.Tensor4D {
-  const f = Math.min(1, maxSide / Math.max(raw.width, raw.height));
+/**
+ * A decoded image as a display image, its longer side at most `maxSide` (exactly `maxSide` when
+ * `exact`: a style image scaled relative to the content may grow).
+ */
+export function displayOf(model: LoadedModel, raw: RawImage, maxSide = 512, exact = false): tf.Tensor4D {
+  const f = exact ? maxSide / Math.max(raw.width, raw.height) : Math.min(1, maxSide / Math.max(raw.width, raw.height));
   return imageToInput(raw, { height: Math.round(raw.height * f), width: Math.round(raw.width * f), channels: model.inputShape.channels }, defaultPreprocessing);
 }
 

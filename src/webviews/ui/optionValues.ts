@@ -80,6 +80,9 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
       case 'layers':
         return { ...base, kind: 'layers', choices: layers.filter(isFeatureMapLayer).map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })) };
       case 'string':
+      // Image paths as text for now (a list: comma-separated); a file picker is the style panel's to come.
+      case 'file':
+      case 'files':
         return { ...base, kind: 'text' };
     }
   });
@@ -108,10 +111,10 @@ export function shownLayers(value: OptionValue | undefined): string[] {
  * comma-separated text.
  */
 export function parseOptionValue(spec: OptionSpec, input: string | readonly string[]): { value: OptionValue | undefined } | { error: string } {
-  if (spec.type === 'layers') {
+  if (spec.type === 'layers' || spec.type === 'files') {
     const names = (typeof input === 'string' ? input.split(',') : input).map((n) => n.trim()).filter((n) => n.length > 0);
-    if (names.length === 0) return isOptional(spec) ? { value: undefined } : { error: `${spec.label}: pick at least one layer` };
-    return { value: [...new Set(names)] };
+    if (names.length === 0) return isOptional(spec) ? { value: undefined } : { error: `${spec.label}: ${spec.type === 'files' ? 'give at least one file' : 'pick at least one layer'}` };
+    return { value: spec.type === 'files' ? names : [...new Set(names)] };
   }
   const t = (typeof input === 'string' ? input : input.join(',')).trim();
   if (spec.type === 'int' || spec.type === 'number') {
