@@ -114,6 +114,28 @@ describe('invert and dream', () => {
   });
 });
 
+describe('texture and style', () => {
+  it('texture writes --size WxH whatever the texture size, with each layer\'s Gram loss at start and end', async () => {
+    const r = await run('texture', '--model', digits, '--image', photo, '--layer', 'conv1', '--layer', 'conv2', '--layer-weight', '1,2', '--size', '40x24', '--steps', '30', '--out', at('tex.png'), '--json', at('tex.json'));
+    expect(r.code, r.stderr).toBe(0);
+    expect([png(at('tex.png')).width, png(at('tex.png')).height]).toEqual([40, 24]);
+    const out = json(at('tex.json'));
+    expect(out.perLayer.map((l: { layer: string; weight: number }) => [l.layer, l.weight])).toEqual([['conv1', 1], ['conv2', 2]]);
+    for (const l of out.perLayer) expect(l.gramLossEnd).toBeLessThan(l.gramLossStart);
+    expect(out.config.options).toMatchObject({ layers: ['conv1', 'conv2'], layerWeights: '1,2', size: '40x24' });
+  });
+
+  it('style blends two --style images by --style-weight and reports content and style loss', async () => {
+    const digit = (d: number) => path.join(root, `samples/digits/digit-${d}.png`);
+    const r = await run('style', '--model', digits, '--content', digit(0), '--style', digit(2), '--style', digit(4), '--style-weight', '2,1', '--content-layer', 'conv2', '--style-layer', 'conv1', '--style-layer', 'conv2', '--size', '28', '--steps', '20', '--out', at('style.png'), '--json', at('style.json'));
+    expect(r.code, r.stderr).toBe(0);
+    const out = json(at('style.json'));
+    expect(out.config.options).toMatchObject({ content: digit(0), styles: [digit(2), digit(4)], styleWeights: '2,1', styleLayers: ['conv1', 'conv2'] });
+    expect(out.details.styleLossEnd).toBeLessThan(out.details.styleLossStart);
+    expect(Object.keys(out.curve[0].terms)).toEqual(expect.arrayContaining(['content loss conv2', 'style 1 loss conv1', 'style 2 loss conv2', 'total variation']));
+  });
+});
+
 describe('bad input: one line, exit 2', () => {
   const bad = async (r: Run, pattern: RegExp) => {
     expect(r.code, r.stderr).toBe(2);
@@ -128,6 +150,9 @@ describe('bad input: one line, exit 2', () => {
     [['visualize', '--model', digits, '--preset', 'monet', '--target', '1'], /--preset must be one of simonyan, yosinski-1/],
     [['invert', '--model', digits, '--image', photo], /give at least one --layer|must be a list of one or more layer names/],
     [['dream', '--model', digits, '--image', photo, '--layer', 'fc1'], /has no spatial output/],
+    [['style', '--model', digits, '--style', photo], /style needs --content <image>/],
+    [['style', '--model', digits, '--content', photo, '--style', photo, '--style', photo, '--style-weight', '1'], /--style-weight must be 2 non-negative numbers/],
+    [['texture', '--model', digits, '--image', photo, '--size', '3x3'], /--size must be S or WxH/],
   ] as const)('%j', async (args, pattern) => bad(await run(...args), pattern));
 
   it('a size past the memory budget says the largest that fits', async () => {
