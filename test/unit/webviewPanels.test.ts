@@ -306,9 +306,11 @@ describe('saliency panel', () => {
     expect(readFileSync(path.join(dir, 'cat-occlusion.png'))).toEqual(shownPng);
     const json = JSON.parse(readFileSync(path.join(dir, 'cat-occlusion.json'), 'utf8'));
     expect(json).toMatchObject({ method: 'occlusion', image, target: { kind: 'class', index: 3 }, map: { shape: [2, 2], data: [0, 0.5, 1, 0.25] }, opacity: 0.3, colormap: 'auto' });
-    expect(w.posted.filter((m) => m.type === 'exported')).toEqual([
-      { type: 'exported', format: 'png', path: path.join(dir, 'cat-occlusion.png') },
+    // The two exports run concurrently: each is answered once, in whichever order they finish.
+    const exported = w.posted.filter((m) => m.type === 'exported') as unknown as Array<{ format: string }>;
+    expect([...exported].sort((a, b) => a.format.localeCompare(b.format))).toEqual([
       { type: 'exported', format: 'json', path: path.join(dir, 'cat-occlusion.json') },
+      { type: 'exported', format: 'png', path: path.join(dir, 'cat-occlusion.png') },
     ]);
     expect(host.messages).toContain('info: ConvScope: exported convscope-exports/cat-occlusion.png');
 
