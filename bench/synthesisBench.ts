@@ -1,7 +1,8 @@
-// Synthesis loop overhead on InceptionV3 (`npm run bench`): one DeepDream step at 299² and one
-// feature-inversion step, each against one forward + input gradient of the same objective on the
-// same truncated network and size (what the step cannot avoid). The rest is the loop: transforms,
-// the parameterization, the optimizer, the projections, the term read-back.
+// Synthesis on InceptionV3 (`npm run bench`): one DeepDream step at 299² and one feature-inversion
+// step, each against one forward + input gradient of the same objective on the same truncated
+// network and size (what the step cannot avoid). The rest is the loop: transforms,
+// the parameterization, the optimizer, the projections, the term read-back. Also one Gatys style
+// iteration at 256², timed on its own.
 import * as tf from '../src/engine/tf';
 import type { LoadedModel } from '../src/engine/model/loadedModel';
 import { featureDistance, layerL2, type Objective } from '../src/engine/objectives';
@@ -10,6 +11,9 @@ import { initialPixels, pixelParameterization } from '../src/engine/synthesis/pa
 import { totalVariation } from '../src/engine/synthesis/regularizers';
 import { render, type RenderSpec } from '../src/engine/synthesis/renderLoop';
 import { randomRoll } from '../src/engine/synthesis/transforms';
+import { defaultContentLayer } from '../src/engine/synthesis/style';
+import { contentTerm, gramTargets, gramTerms } from '../src/engine/synthesis/styleLoss';
+import { defaultTextureLayers } from '../src/engine/synthesis/texture';
 import type { Stat } from './timing';
 
 export interface SynthesisBenchDeps {
@@ -77,7 +81,35 @@ export async function benchSynthesis(model: LoadedModel, deps: SynthesisBenchDep
       { label: 'forward + input gradient to mixed2', fn: () => forwardAndGradient(model, x, inversionObjective) },
     ], runs);
     deps.ratio(`InceptionV3 ${size}² inversion step ÷ forward + input gradient`, invertStep!, invertFloor!, `; ${(1000 / invertStep!.median).toFixed(2)} steps/s`, '≤ 1.2');
+    await benchGatys(model, deps, runs);
   } finally {
     tf.dispose([x, target]);
+  }
+}
+
+/** One Gatys style-transfer iteration at 256² (content + five Gram layers + TV, softmax smoothing), as `style` runs it. */
+async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<void> {
+  const size = 256;
+  const content = tf.tidy(() => tf.add(initialPixels(size, size, 3, 3, 0.1), 0.5) as tf.Tensor4D);
+  const style = tf.tidy(() => tf.add(initialPixels(size, size, 3, 4, 0.2), 0.5) as tf.Tensor4D);
+  const layers = defaultTextureLayers(model);
+  const grams = gramTargets(model, style, layers, 'softmax');
+  const { term, target } = contentTerm(model, content, defaultContentLayer(model), 'softmax', 1);
+  const terms = [term, ...gramTerms(grams, new Map(layers.map((l) => [l, 10 / layers.length])), 'softmax')];
+  const gatys = (): RenderSpec => ({
+    model,
+    parameterization: pixelParameterization(size, size, 3),
+    init: tf.tidy(() => tf.sub(content, 0.5)),
+    terms,
+    penalties: [{ name: 'total variation', weight: 1, penalty: (img) => totalVariation(img, 2) }],
+    optimizer: adam(0.02),
+    steps: 1,
+    seed: 1,
+  });
+  try {
+    const [step] = await deps.timedTogether(`InceptionV3 ${size}² style`, [{ label: 'Gatys iteration (content mixed3 + 5 Gram layers + TV)', fn: () => oneStep(gatys) }], runs);
+    deps.note(`InceptionV3 ${size}² Gatys iteration: ${step!.median.toFixed(0)} ms wall, ${step!.cpuMedian.toFixed(0)} ms CPU (${(1000 / step!.median).toFixed(2)} iterations/s)`);
+  } finally {
+    tf.dispose([content, style, target, ...grams.values()]);
   }
 }
