@@ -131,6 +131,14 @@ export type SaliencyFromWebview = CommonFromWebview | ViewIntent<SaliencyView> |
 // Synthesis panel
 /** A synthesis method as the panel gets it: `needsImage` says whether it reads the input image (unknown: assume it does). */
 export type SynthesisMethodInfo = MethodInfo & { needsImage?: boolean };
+/** An image a 'file' or 'files' option names, as the panel shows it: `path` is the option's value; a thumbnail read by the host. */
+export interface PickedFile {
+  path: string;
+  name: string;
+  /** Workspace-relative, for tooltips. */
+  relativePath: string;
+  dataUrl?: string;
+}
 export type SynthesisToWebview =
   | CommonToWebview
   | {
@@ -150,7 +158,11 @@ export type SynthesisToWebview =
       layers: LayerInfo[];
       numClasses: number;
       backend: string;
+      /** The images the view's and the last result's file options name (those inside the workspace). */
+      files?: PickedFile[];
     }
+  /** Images picked for a 'file' option (replaces its value) or a 'files' option (added to its list). */
+  | { type: 'filesPicked'; method: string; key: string; files: PickedFile[] }
   /** The cost of `method` with `options` (the values it was asked for, so a stale answer is recognised). */
   | { type: 'plan'; method: string; options: OptionValues; plan: CostPlan }
   /** Why that cost cannot be known (options that do not fit the model, say what is missing…): shown by the cost, the run would fail the same way. */
@@ -168,7 +180,9 @@ export type SynthesisIntent =
   /** Writes the last result's PNG and run config next to the input image (or the model). */
   | { type: 'save' }
   /** Choose another input image (quick pick on the host). */
-  | { type: 'pickImage' };
+  | { type: 'pickImage' }
+  /** Choose images from the workspace for a 'file' option (one) or a 'files' option (`many`). */
+  | { type: 'pickFile'; method: string; key: string; many: boolean };
 export type SynthesisFromWebview = CommonFromWebview | ViewIntent<SynthesisView> | SynthesisIntent;
 
 /** Defaults of the view choices, for a new panel or a state without them. */

@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EngineRequests, type ModelInfoResult, type SynthesisParams, type SynthesisResult } from '../../shared/engineProtocol';
 import type { CostPlan } from '../../shared/methodSchema';
-import type { OptionValues, PanelState, SynthesisIntent, SynthesisMethodInfo, SynthesisToWebview } from '../../shared/webviewProtocol';
+import type { OptionValues, PanelState, PickedFile, SynthesisIntent, SynthesisMethodInfo, SynthesisToWebview } from '../../shared/webviewProtocol';
 import type { JobHandle } from '../engineClient';
 import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, channelLayers, effectiveOptionDefaults, modelName, readImageDataUrl, viewOf } from './panelData';
+import { confinedImage, confineFileOptions, fileOptionPaths, imageExtensions, pickedFiles } from './synthesisFiles';
 import { requestedView, runImage, saveSynthesis, type SavedSynthesis, type SynthesisRequest } from './synthesisData';
 
 /** A synthesis may run for a long time; Stop and Cancel end it, not a time-out. */
@@ -68,6 +69,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
       layers: channelLayers(info.layers),
       numClasses: info.numClasses,
       backend: info.backend,
+      files: await this.fileInfos(methods),
     });
   }
 
@@ -88,6 +90,9 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
       case 'pickImage':
         await this.pickImage();
         return;
+      case 'pickFile':
+        await this.pickFiles(message.method, message.key, message.many);
+        return;
       default:
         return assertNever(message);
     }
@@ -97,8 +102,42 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     return (this.knownModelInfo()?.synthesisMethods as SynthesisMethodInfo[] | undefined)?.find((m) => m.name === method);
   }
 
-  private params(method: string, options: OptionValues): SynthesisParams {
-    return { model: this.state.model, method, image: runImage(this.state, this.methodInfo(method)?.needsImage), options };
+  /** The engine's parameters; throws when an option names a file outside the workspace. */
+  private async params(method: string, options: OptionValues): Promise<SynthesisParams> {
+    const info = this.methodInfo(method);
+    return { model: this.state.model, method, image: runImage(this.state, info?.needsImage), options: await confineFileOptions(info, options, workspaceRoots()) };
+  }
+
+  /** Thumbnails of the images that the view's options and the last result name. */
+  private fileInfos(methods: readonly SynthesisMethodInfo[]): Promise<PickedFile[]> {
+    const options = viewOf(this.state, 'synthesis').options ?? {};
+    const last = this.last?.result;
+    const paths = methods.flatMap((m) => [...fileOptionPaths(m, options[m.name]), ...(last?.method === m.name ? fileOptionPaths(m, last.config.options as OptionValues) : [])]);
+    return pickedFiles(paths, workspaceRoots(), (f) => vscode.workspace.asRelativePath(f));
+  }
+
+  /** Images for a 'file' or 'files' option from an open dialog; those outside the workspace are refused, with the reason. */
+  private async pickFiles(method: string, key: string, many: boolean): Promise<void> {
+    const spec = this.methodInfo(method)?.options[key];
+    const picked = await vscode.window.showOpenDialog({
+      title: `ConvScope: ${spec?.label ?? key}`,
+      filters: { Images: imageExtensions },
+      canSelectMany: many,
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    });
+    if (!picked?.length) return;
+    const accepted: string[] = [];
+    const refused: string[] = [];
+    for (const uri of picked) {
+      try {
+        accepted.push(await confinedImage(uri.fsPath, workspaceRoots()));
+      } catch (e) {
+        refused.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (refused.length) this.post({ type: 'error', message: refused.join('; ') });
+    const files = await pickedFiles(accepted, workspaceRoots(), (f) => vscode.workspace.asRelativePath(f));
+    if (files.length) this.post({ type: 'filesPicked', method, key, files });
   }
 
   private async synthesize(method: string, options: OptionValues): Promise<void> {
@@ -106,7 +145,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     this.state = { ...this.state, view: { ...view, method } };
     const label = this.methodInfo(method)?.label ?? method;
     await this.job(`${label} · ${modelName(this.state.model)}`, async (signal, onProgress) => {
-      const params = this.params(method, options);
+      const params = await this.params(method, options);
       const current: NonNullable<SynthesisPanel['current']> = { method, options };
       this.current = current;
       this.post({ type: 'runStarted', method, options });
@@ -128,7 +167,13 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
 
   /** The cost with these options (cheap: no job, no notification, never cancels a run). */
   private async sendPlan(method: string, options: OptionValues): Promise<void> {
-    const params = this.params(method, options);
+    let params: SynthesisParams;
+    try {
+      params = await this.params(method, options);
+    } catch (e) {
+      this.post({ type: 'planError', method, options, message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
     const key = JSON.stringify([params.model, params.image ?? null, method, options]);
     // The promise is cached, so two quick asks share one request.
     let plan = this.plans.get(key);
@@ -175,4 +220,8 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     const file = picked?.[0]?.fsPath;
     if (file) await this.retarget({ image: file });
   }
+}
+
+function workspaceRoots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 }

@@ -3,8 +3,9 @@
 // engine's option schemas), the input image, the cost, Run / Stop, and the live result (previews,
 // then the final image, its loss curve, warnings and Save).
 import type { CostPlan } from '../../shared/methodSchema';
-import type { OptionValues, SynthesisFromWebview, SynthesisMethodInfo, SynthesisToWebview, SynthesisView } from '../../shared/webviewProtocol';
+import type { OptionValues, PickedFile, SynthesisFromWebview, SynthesisMethodInfo, SynthesisToWebview, SynthesisView } from '../../shared/webviewProtocol';
 import { button, createShell, dropdown, field, h, onHostMessage, replace, show, unreachable, vscodeApi } from '../ui';
+import { sourceThumbs, withPickedFiles } from '../ui/fileOptions';
 import { optionRow } from '../ui/optionForm';
 import { methodRunOptions, withOption, type OptionValue } from '../ui/optionValues';
 import { needsImage, optionsKey, planText, runBlocker, shownMethod } from './methodState';
@@ -21,6 +22,8 @@ const plans = new Map<string, CostPlan | { error: string }>();
 /** Options whose field holds text that does not fit (Run waits until fixed). */
 let optionErrors = new Map<string, string>();
 let running = false;
+/** What the host said about image paths (names, thumbnails), for the file controls and the side-by-side. */
+const files = new Map<string, PickedFile>();
 
 const methodPicker = dropdown<string>([], '', (m) => onMethodChange(m), { id: 'method', title: 'What to synthesize' });
 const imagePath = h('span', { id: 'image-path', class: 'image-path' });
@@ -65,9 +68,13 @@ onHostMessage<SynthesisToWebview>((message) => {
       plans.set(optionsKey(message.method, message.options), { error: message.message });
       renderPlan();
       return;
+    case 'filesPicked':
+      onFilesPicked(message.method, message.key, message.files);
+      return;
     case 'runStarted':
       running = true;
       result.start(methodInfo(message.method)?.label ?? message.method);
+      result.sources(sourceThumbs(methodInfo(message.method), message.options, files));
       updateButtons();
       return;
     case 'preview':
@@ -75,6 +82,7 @@ onHostMessage<SynthesisToWebview>((message) => {
       return;
     case 'synthesis':
       running = false;
+      result.sources(sourceThumbs(methodInfo(message.result.method), message.result.config.options as OptionValues, files));
       result.result(message.result);
       updateButtons();
       return;
@@ -89,6 +97,7 @@ api.post({ type: 'ready' });
 
 function onInit(m: Init): void {
   init = m;
+  for (const f of m.files ?? []) files.set(f.path, f);
   view = { ...m.view, method: shownMethod(m.view.method, m.methods) ?? m.view.method };
   shell.setTitle(`Synthesis · ${m.modelName}`, m.imageName, `backend ${m.backend}`);
   methodPicker.setChoices(
@@ -115,11 +124,23 @@ function renderMethod(): void {
   const info = methodInfo();
   show(imageField, needsImage(info) !== false);
   optionErrors = new Map();
-  const row = info && optionRow(info, init?.layers ?? [], view.options?.[info.name], init?.optionDefaults[info.name], { onValue: (key, value) => onOption(info.name, key, value), onValidity: (key, error) => onValidity(key, error) }, { showMethod: false });
+  const row = info && optionRow(info, init?.layers ?? [], view.options?.[info.name], init?.optionDefaults[info.name], { onValue: (key, value) => onOption(info.name, key, value), onValidity: (key, error) => onValidity(key, error), files: { pickFile: (key, many) => api.post({ type: 'pickFile', method: info.name, key, many }), fileInfo: (p) => files.get(p) } }, { showMethod: false });
   replace(optionsBox, row ?? null);
   if (info) methodPicker.element.title = info.hint;
   requestPlan();
   updateButtons();
+}
+
+/** Picked images go into the method's values (a list: added at the end, weight 1), then the row shows them. */
+function onFilesPicked(method: string, key: string, picked: readonly PickedFile[]): void {
+  for (const f of picked) files.set(f.path, f);
+  const info = methodInfo(method);
+  if (!info) return;
+  let options = view.options ?? {};
+  for (const [k, v] of Object.entries(withPickedFiles(info, options[method], key, picked.map((f) => f.path)))) options = withOption(options, method, k, v);
+  view = { ...view, options };
+  saveView();
+  if (method === view.method) renderMethod();
 }
 
 function onOption(method: string, key: string, value: OptionValue | undefined): void {

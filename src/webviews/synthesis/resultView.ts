@@ -2,6 +2,7 @@
 // The right-hand side of the panel: the live image (previews, then the result), its status line,
 // Save, the warnings as text, the loss curve and the method's numbers. All strings go in as text.
 import type { SynthesisResult } from '../../shared/engineProtocol';
+import type { SourceThumb } from '../ui/fileOptions';
 import { button, formatDetail, formatMs, h, replace, show } from '../ui';
 import { curveSeries, previewSample, resultSamples, type CurveSample } from './curveData';
 import { lossChart } from './lossChart';
@@ -14,6 +15,8 @@ export interface ResultView {
   preview(p: { pngBase64?: string; scalars: Record<string, number>; step: number; of: number }): void;
   result(r: SynthesisResult): void;
   saved(png: string, json: string): void;
+  /** The images the run read (content, styles), shown small beside the result; none: hidden. */
+  sources(thumbs: readonly SourceThumb[]): void;
   /** The run ended without a result (cancel, error). */
   ended(): void;
   /** Back to the placeholder (the panel was pointed at another image or model; the host re-sends a result that still applies). */
@@ -33,7 +36,8 @@ export function resultView(onSave: () => void): ResultView {
   const chartBox = h('div', { id: 'loss-chart', class: 'loss-chart' }, canvas);
   const placeholder = h('p', { class: 'placeholder', text: 'Choose a method and its options, then Run. The image updates while it runs.' });
   const figure = h('figure', { class: 'synth-figure' }, image, h('figcaption', {}, status, h('div', { class: 'run-box' }, saveButton), savedLine));
-  const element = h('div', { class: 'synth-result' }, placeholder, warnings, h('div', { class: 'synth-layout' }, figure, h('div', { class: 'synth-side' }, chartBox, details)));
+  const sourcesBox = h('div', { id: 'synth-sources', class: 'synth-sources' });
+  const element = h('div', { class: 'synth-result' }, placeholder, warnings, h('div', { class: 'synth-layout' }, sourcesBox, figure, h('div', { class: 'synth-side' }, chartBox, details)));
   const chart = lossChart(canvas);
   let samples: CurveSample[] = [];
   let previews = 0;
@@ -41,6 +45,7 @@ export function resultView(onSave: () => void): ResultView {
   show(chartBox, false);
   show(warnings, false);
   show(savedLine, false);
+  show(sourcesBox, false);
 
   const setImage = (b64: string) => {
     image.src = `data:image/png;base64,${b64}`;
@@ -93,6 +98,19 @@ export function resultView(onSave: () => void): ResultView {
       show(chartBox, samples.length > 0);
       replace(details, ...Object.entries(r.details).flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: formatDetail(v) })]));
     },
+    sources(thumbs) {
+      replace(
+        sourcesBox,
+        ...thumbs.map((t) => {
+          const img = h('img', { class: 'source-thumb', attrs: { alt: t.name } });
+          img.draggable = false;
+          if (t.dataUrl) img.src = t.dataUrl;
+          const caption = t.weight === undefined ? t.label : `${t.label} · ${t.weight.toFixed(2)}`;
+          return h('figure', { class: 'source-figure', title: t.title }, img, h('figcaption', { class: 'hint' }, h('div', { text: caption }), h('div', { class: 'file-name', text: t.name })));
+        }),
+      );
+      show(sourcesBox, thumbs.length > 0);
+    },
     saved(png, json) {
       savedLine.textContent = `Saved ${png} and ${json}`;
       show(savedLine, true);
@@ -112,6 +130,7 @@ export function resultView(onSave: () => void): ResultView {
       show(chartBox, false);
       show(figure, false);
       show(savedLine, false);
+      show(sourcesBox, false);
       show(placeholder, true);
     },
     retheme: () => chart.retheme(),

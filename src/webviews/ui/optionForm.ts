@@ -4,6 +4,7 @@
 import type { LayerInfo } from '../../shared/engineProtocol';
 import type { MethodInfo } from '../../shared/methodSchema';
 import { h } from './dom';
+import { fileControl, filesControl, type FileControlEvents } from './fileControls';
 import { dropdown, field, textField } from './toolkit';
 import { optionControls, parseOptionValue, shownLayers, shownText, shownValue, type LooseOptionValues, type OptionControl, type OptionValue } from './optionValues';
 
@@ -12,6 +13,8 @@ export interface OptionRowEvents {
   onValue(key: string, value: OptionValue | undefined): void;
   /** A control's validity changed: `error` is shown on it and the value is not sent. */
   onValidity(key: string, error: string | undefined): void;
+  /** Image-file options: the host picks the images and names them (absent: such options show as text). */
+  files?: Pick<FileControlEvents, 'pickFile' | 'fileInfo'>;
 }
 
 function markValidity(el: HTMLElement, error: string | undefined, title: string): void {
@@ -46,7 +49,7 @@ function layersControl(c: Extract<OptionControl, { kind: 'layers' }>, id: string
   return h('div', { class: 'option-layers-box' }, select, caption);
 }
 
-function control(c: OptionControl, method: MethodInfo, value: OptionValue | undefined, events: OptionRowEvents): HTMLElement {
+function control(c: OptionControl, method: MethodInfo, value: OptionValue | undefined, events: OptionRowEvents, shown: (key: string) => OptionValue | undefined): HTMLElement {
   const spec = method.options[c.key]!;
   const id = `opt-${method.name}-${c.key}`;
   const read = (el: HTMLElement, input: string | readonly string[]) => {
@@ -73,6 +76,24 @@ function control(c: OptionControl, method: MethodInfo, value: OptionValue | unde
     }
     case 'layers':
       return layersControl(c, id, shownLayers(value), read);
+    case 'file':
+    case 'files': {
+      if (!events.files) return control({ ...c, kind: 'text' }, method, value, events, shown);
+      const fileEvents: FileControlEvents = {
+        ...events.files,
+        onValues(values) {
+          for (const [key, v] of Object.entries(values)) {
+            // The list itself may be required: an empty one is an error that Run waits on.
+            if (key === c.key) {
+              const r = parseOptionValue(spec, (v as readonly string[] | undefined) ?? []);
+              events.onValidity(key, 'error' in r ? r.error : undefined);
+            }
+            events.onValue(key, v);
+          }
+        },
+      };
+      return c.kind === 'file' ? fileControl(c, id, value, fileEvents) : filesControl(c, id, value, c.weightsKey ? shown(c.weightsKey) : undefined, fileEvents);
+    }
     case 'text': {
       const t = textField(text, (v) => read(t, v), { id, class: 'option-text', title: c.title, size: 10 });
       t.setAttribute('data-option', c.key);
@@ -93,6 +114,7 @@ export function optionRow(method: MethodInfo, layers: readonly LayerInfo[], chos
   const errorText = h('span', { class: 'inline-error option-error', attrs: { 'aria-live': 'polite' } });
   const rowEvents: OptionRowEvents = {
     onValue: events.onValue,
+    files: events.files,
     onValidity(key, error) {
       if (error === undefined) errors.delete(key);
       else errors.set(key, error);
@@ -104,7 +126,7 @@ export function optionRow(method: MethodInfo, layers: readonly LayerInfo[], chos
     'div',
     { class: 'control-row option-row', attrs: { 'data-method': method.name, role: 'group', 'aria-label': `${method.label} options` } },
     options.showMethod === false ? null : h('span', { class: 'option-method', text: method.label, title: method.hint }),
-    ...controls.map((c) => field(c.label, control(c, method, shownValue(c.key, chosen, defaults), rowEvents), { class: c.kind === 'layers' ? 'layers-field' : undefined })),
+    ...controls.map((c) => field(c.label, control(c, method, shownValue(c.key, chosen, defaults), rowEvents, (key) => shownValue(key, chosen, defaults)), { class: c.kind === 'layers' || c.kind === 'files' ? 'layers-field' : undefined })),
     errorText,
   );
 }

@@ -5,6 +5,7 @@
 import type { LayerInfo } from '../../shared/engineProtocol';
 import type { MethodInfo, OptionSpec } from '../../shared/methodSchema';
 import type { OptionValues } from '../../shared/webviewProtocol';
+import { weightsKeyOf } from './fileOptions';
 
 export type OptionValue = number | string | readonly string[];
 
@@ -22,7 +23,10 @@ export type OptionControl =
   | (ControlBase & { kind: 'number'; integer: boolean; min?: number; max?: number; step: number | 'any'; optional: boolean })
   | (ControlBase & { kind: 'dropdown'; choices: { value: string; label: string }[] })
   | (ControlBase & { kind: 'layers'; choices: { value: string; label: string }[] })
-  | (ControlBase & { kind: 'text' });
+  | (ControlBase & { kind: 'text' })
+  /** An image chosen on the host ('file'), or a list of them ('files') with a blend weight each when the method has a weights option (`weightsKey`). */
+  | (ControlBase & { kind: 'file' })
+  | (ControlBase & { kind: 'files'; weightsKey?: string });
 
 /** The value a 'layer' dropdown shows for "the method's own default" (nothing is sent). */
 export const defaultLayerChoice = '';
@@ -63,7 +67,10 @@ function isOptional(spec: OptionSpec): boolean {
  * first; a 'layers' list keeps the model's order (early to late layers is what one picks among).
  */
 export function optionControls(method: Pick<MethodInfo, 'options'>, layers: readonly LayerInfo[]): OptionControl[] {
-  return Object.entries(method.options).map(([key, spec]): OptionControl => {
+  // A files list's weights are its sliders, not a field of their own.
+  const weightKeys = new Set(Object.keys(method.options).map((k) => weightsKeyOf(method, k)));
+  const entries = Object.entries(method.options).filter(([key]) => !weightKeys.has(key));
+  return entries.map(([key, spec]): OptionControl => {
     const optional = isOptional(spec);
     const base = { key, label: spec.label, title: `${spec.hint}${rangeText(spec)}${optional ? emptyMeaning[spec.type] ?? '' : ''}` };
     switch (spec.type) {
@@ -80,10 +87,13 @@ export function optionControls(method: Pick<MethodInfo, 'options'>, layers: read
       case 'layers':
         return { ...base, kind: 'layers', choices: layers.filter(isFeatureMapLayer).map((l) => ({ value: l.name, label: `${l.name} · ${l.type}` })) };
       case 'string':
-      // Image paths as text for now (a list: comma-separated); a file picker is the style panel's to come.
-      case 'file':
-      case 'files':
         return { ...base, kind: 'text' };
+      case 'file':
+        return { ...base, kind: 'file' };
+      case 'files': {
+        const weightsKey = weightsKeyOf(method, key);
+        return { ...base, kind: 'files', ...(weightsKey ? { weightsKey } : {}) };
+      }
     }
   });
 }

@@ -55,3 +55,19 @@ export const synthesisInfos = [visualizeInfo, invertInfo, dreamInfo];
 
 const layer = (name: string, type: string, outputShape: number[], isConv = false): LayerInfo => ({ name, type, outputShape, params: 0, isConv });
 export const synthesisLayers: LayerInfo[] = [layer('input', 'InputLayer', [28, 28, 1]), layer('conv1', 'Conv2D', [26, 26, 4], true), layer('bn1', 'BatchNormalization', [26, 26, 4]), layer('mixed', 'Concatenate', [26, 26, 8]), layer('conv2', 'Conv2D', [24, 24, 8], true), layer('dense', 'Dense', [10])];
+
+/** Style transfer as the engine describes it (a subset of its options): a content file, style files with blend weights. */
+export const styleInfo: SynthesisMethodInfo = {
+  name: 'style',
+  label: 'Style transfer',
+  hint: 'the content painted in the styles',
+  result: 'image',
+  needsImage: false,
+  options: {
+    content: { type: 'file', cliFlag: 'content', label: 'Content image', hint: 'layout to keep' },
+    styles: { type: 'files', cliFlag: 'style', label: 'Style images', hint: 'styles to take' },
+    styleWeights: { type: 'string', cliFlag: 'style-weight', label: 'Style blend', hint: 'weights of the styles' },
+    styleScale: { type: 'number', default: 1, min: 0.05, max: 8, cliFlag: 'style-scale', label: 'Style scale', hint: 'style size' },
+    ...common,
+  },
+};
