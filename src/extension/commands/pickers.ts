@@ -28,9 +28,44 @@ export async function pickModel(context: vscode.ExtensionContext, explorer: Mode
   return item ? remember(context, item.file) : undefined;
 }
 
+/** Whether a model file is an InceptionV3 (by its name: the folder of a model.json). */
+export function isInception(file: string): boolean {
+  return /inception[-_ ]?v?3/i.test(modelName(file));
+}
+
+/**
+ * The model of a method that uses a feature network (texture, style): the one used last if it is an
+ * InceptionV3, else the workspace's InceptionV3 (remembered), else as pickModel (setting, last, ask).
+ */
+export async function pickFeatureModel(context: vscode.ExtensionContext, explorer: ModelExplorer): Promise<string | undefined> {
+  const files = (await explorer.modelFiles()).map((u) => u.fsPath);
+  const last = context.workspaceState.get<string>(lastModelKey);
+  if (last && files.includes(last) && isInception(last)) return last;
+  const inception = files.find(isInception);
+  if (inception) return remember(context, inception);
+  return pickModel(context, explorer);
+}
+
+const imageGlob = '**/*.{png,jpg,jpeg,bmp,webp,PNG,JPG,JPEG,BMP,WEBP}';
+const imageExcludes = '{**/node_modules/**,**/.git/**,**/convscope-exports/**}';
+
+/** Images of the workspace (several may be picked: a quick pick with check boxes); none picked: undefined. */
+export async function pickWorkspaceImages(title: string, exclude: readonly string[] = []): Promise<string[] | undefined> {
+  const images = (await vscode.workspace.findFiles(imageGlob, imageExcludes, 500)).filter((u) => !exclude.includes(u.fsPath));
+  if (images.length === 0) {
+    void vscode.window.showErrorMessage('ConvScope: no images in this workspace to take the style from.');
+    return undefined;
+  }
+  const items = await vscode.window.showQuickPick(
+    images.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })),
+    { title, canPickMany: true },
+  );
+  return items?.length ? items.map((i) => i.file) : undefined;
+}
+
 /** An image from the workspace (quick pick) or anywhere (file dialog). */
 export async function pickImage(): Promise<string | undefined> {
-  const images = await vscode.workspace.findFiles('**/*.{png,jpg,jpeg,bmp,webp,PNG,JPG,JPEG,BMP,WEBP}', '{**/node_modules/**,**/.git/**,**/convscope-exports/**}', 500);
+  const images = await vscode.workspace.findFiles(imageGlob, imageExcludes, 500);
   const browse = { label: '$(folder-opened) Browse…', file: '' };
   const item = await vscode.window.showQuickPick([...images.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })), browse], { title: 'ConvScope: which image?' });
   if (!item) return undefined;

@@ -5,9 +5,10 @@ import type { ExplorerNode, ModelExplorer } from '../modelExplorer';
 import { channelCount } from '../panels/panelData';
 import type { PanelRegistry } from '../panels/panelRegistry';
 import { requestedView, type SynthesisRequest } from '../panels/synthesisData';
+import { confinedImage } from '../panels/synthesisFiles';
 import { SynthesisPanel } from '../panels/synthesisPanel';
 import { parseIndex } from './indexInput';
-import { pickImage, pickModel } from './pickers';
+import { pickFeatureModel, pickImage, pickModel, pickWorkspaceImages } from './pickers';
 
 export interface SynthesisCommandServices {
   context: vscode.ExtensionContext;
@@ -35,7 +36,24 @@ export function registerSynthesisCommands(s: SynthesisCommandServices): vscode.D
     // No class target: the visualization then maximises the channel.
     if (model && picked) await openSynthesis(s.panels, model, undefined, { method: 'visualize', options: { target: undefined, ...picked } });
   };
+  /** Style transfer with this content image: the style images are asked for; nothing runs until Run. */
+  const stylize = async (content: string | undefined) => {
+    const confined = content && (await inWorkspace(content));
+    const styles = confined && (await pickWorkspaceImages('ConvScope: which style image(s)? (several: a blend)', [confined]));
+    const checked = styles && (await Promise.all(styles.map(inWorkspace)));
+    if (!confined || !checked || checked.some((f) => f === undefined)) return;
+    const model = await pickFeatureModel(s.context, s.explorer);
+    // New style images: weights set for an earlier list would not fit them.
+    if (model) await openSynthesis(s.panels, model, undefined, { method: 'style', options: { content: confined, styles: checked as string[], styleWeights: undefined } });
+  };
   return [
+    register('convscope.synthesizeTexture', async () => {
+      const image = await pickImage();
+      const model = image && (await pickFeatureModel(s.context, s.explorer));
+      if (image && model) await openSynthesis(s.panels, model, image, { method: 'texture' });
+    }),
+    register('convscope.stylizeImage', async () => stylize(await pickImage())),
+    register('convscope.stylizeWith', async (uri?: vscode.Uri) => stylize(uri?.fsPath ?? (await pickImage()))),
     register('convscope.dreamImage', onImage('dream')),
     register('convscope.dreamWith', onImage('dream')),
     register('convscope.invertFeatures', onImage('invert')),
@@ -48,6 +66,16 @@ export function registerSynthesisCommands(s: SynthesisCommandServices): vscode.D
     register('convscope.visualizeChannel', visualizeChannel),
     register('convscope.visualizeThisChannel', visualizeChannel),
   ];
+}
+
+/** The image's checked path, or undefined after saying why it cannot be used (outside the workspace…). */
+async function inWorkspace(file: string): Promise<string | undefined> {
+  try {
+    return await confinedImage(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`ConvScope: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }
 
 /** The open panel takes the request over its current choices; a new one starts from it. */
