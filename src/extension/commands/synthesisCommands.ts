@@ -71,7 +71,8 @@ export function registerSynthesisCommands(s: SynthesisCommandServices): vscode.D
 /** The image's checked path, or undefined after saying why it cannot be used (outside the workspace…). */
 async function inWorkspace(file: string): Promise<string | undefined> {
   try {
-    return await confinedImage(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    await confinedImage(file, (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath));
+    return file;
   } catch (e) {
     void vscode.window.showErrorMessage(`ConvScope: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

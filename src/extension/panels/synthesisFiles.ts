@@ -52,18 +52,13 @@ export function fileOptionPaths(method: Pick<MethodInfo, 'options'> | undefined,
 }
 
 /**
- * `options` with each file path replaced by its confined real path; throws the first refusal (a
- * run or plan with a file outside the workspace never reaches the engine).
+ * `options` once every file they name is confined; throws the first refusal (a run or plan with a
+ * file outside the workspace never reaches the engine). The paths stay as given: the result's
+ * config then names the files as the panel knows them (thumbnails, workspace-relative names).
  */
 export async function confineFileOptions(method: Pick<MethodInfo, 'options'> | undefined, options: OptionValues, roots: readonly string[]): Promise<OptionValues> {
-  const out: OptionValues = { ...options };
-  for (const [key, spec] of Object.entries(method?.options ?? {})) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (spec.type === 'file') out[key] = await confinedImage(String(value), roots);
-    if (spec.type === 'files') out[key] = await Promise.all((typeof value === 'object' ? value : [String(value)]).map((f) => confinedImage(f, roots)));
-  }
-  return out;
+  for (const file of fileOptionPaths(method, options)) await confinedImage(file, roots);
+  return options;
 }
 
 /** What the webview shows of each path: the ones inside the workspace, with a thumbnail; the others are left out. */

@@ -130,7 +130,8 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     const refused: string[] = [];
     for (const uri of picked) {
       try {
-        accepted.push(await confinedImage(uri.fsPath, workspaceRoots()));
+        await confinedImage(uri.fsPath, workspaceRoots());
+        accepted.push(uri.fsPath);
       } catch (e) {
         refused.push(e instanceof Error ? e.message : String(e));
       }
