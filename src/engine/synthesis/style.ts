@@ -74,7 +74,7 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
     contentLayer: { type: 'layer', cliFlag: 'content-layer', label: 'Content layer', hint: 'layer of the content loss (default mixed3 on InceptionV3)' },
     styleLayers: { type: 'layers', cliFlag: 'style-layer', label: 'Style layers', hint: 'layers of the Gram losses (default: the texture ladder)' },
     contentWeight: { type: 'number', default: 1, min: 0, cliFlag: 'content-weight', label: 'Content weight α', hint: 'weight of the relative content loss' },
-    styleWeightTotal: { type: 'number', default: 10, min: 0, cliFlag: 'style-weight-total', label: 'Style weight β', hint: 'weight of the relative style loss (averaged over layers)' },
+    styleWeightTotal: { type: 'number', default: 100, min: 0, cliFlag: 'style-weight-total', label: 'Style weight β', hint: 'weight of the relative style loss (averaged over layers)' },
     tvWeight: { type: 'number', default: 1, min: 0, cliFlag: 'tv-weight', label: 'TV weight γ', hint: 'weight of total variation (β = 2)' },
     init: { type: 'choice', default: 'content', choices: ['content', 'noise'], cliFlag: 'init', label: 'Start from', hint: 'the content image or noise' },
     dreamLayer: { type: 'layer', cliFlag: 'dream-layer', label: 'Dream layer', hint: 'a layer whose L2 to add, DeepDream-like (optional)' },
