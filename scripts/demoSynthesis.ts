@@ -1,6 +1,7 @@
 // The demo gallery's synthesis section: the ten digits visualized (and checked: each must read back
 // as itself with p ≥ 0.9), the presets side by side, three InceptionV3 channels with the lucid
-// preset, feature inversion at three depths and a DeepDream, each beside its input.
+// preset, feature inversion at three depths, a DeepDream, textures at two sizes and style transfers
+// (two weights, a blend, two style scales), each beside its inputs.
 import * as path from 'node:path';
 import * as tf from '../src/engine/tf';
 import { decodeImageFile } from '../src/engine/image/decodeImage';
@@ -17,6 +18,8 @@ import type { SynthesisOutput } from '../src/engine/synthesis/descriptor';
 import { invertMethod } from '../src/engine/synthesis/invert';
 import { presetNames } from '../src/engine/synthesis/presets';
 import { visualizeMethod } from '../src/engine/synthesis/visualize';
+import { styleMethod } from '../src/engine/synthesis/style';
+import { textureMethod } from '../src/engine/synthesis/texture';
 import type { GalleryCard, GallerySection } from './demoGallery';
 
 export interface DemoKit {
@@ -95,11 +98,51 @@ async function inceptionCards(kit: DemoKit): Promise<GalleryCard[]> {
   }
 }
 
+/** Texture at two sizes; style with two weights, a two-style blend and two style scales (InceptionV3, 160 px, 150 steps). */
+async function styleCards(kit: DemoKit): Promise<GalleryCard[]> {
+  const model = await loadModel(path.join(kit.root, 'models/inceptionv3/model.json'));
+  const coffee = path.join(kit.root, 'samples/photos/coffee.jpg');
+  const cat = path.join(kit.root, 'samples/photos/chelsea.png');
+  const scream = path.join(kit.root, 'samples/styles/scream.jpg');
+  const astronaut = path.join(kit.root, 'samples/photos/astronaut.jpg');
+  const thumb = (file: string, h: number) => {
+    const raw = decodeImageFile(file);
+    return resizeBilinear(raw, Math.round((raw.width * h) / raw.height), h);
+  };
+  try {
+    const cards: GalleryCard[] = [];
+    const textures: RawImage[] = [];
+    const lines: string[] = [];
+    for (const size of ['128', '224x128']) {
+      const out = await kit.step(`inceptionv3: texture of coffee.jpg at ${size}`, () => textureMethod.run({ model, image: { file: coffee, raw: decodeImageFile(coffee) }, progress: noop, signal }, { size, steps: 200 }));
+      textures.push(out.image);
+      lines.push(`${size}: Gram loss per layer ${(out.details.gramLossStart as number[]).map((v) => v.toFixed(3)).join(', ')} → ${(out.details.gramLossEnd as number[]).map((v) => v.toFixed(3)).join(', ')}`);
+    }
+    cards.push({ title: 'texture of coffee.jpg at two sizes (beside the texture)', image: kit.savePng('synthesis-texture.png', sideBySide([thumb(coffee, 128), ...textures])), lines });
+    const variants: Array<[string, string, Record<string, unknown>]> = [
+      ['style weight 10', 'weight10', { styles: [scream], styleWeightTotal: 10 }],
+      ['style weight 100 (default)', 'weight100', { styles: [scream] }],
+      ['blend: The Scream 1 : astronaut 1', 'blend', { styles: [scream, astronaut], styleWeights: '1,1' }],
+      ['style scale 0.5', 'scale05', { styles: [scream], styleScale: 0.5 }],
+      ['style scale 2', 'scale2', { styles: [scream], styleScale: 2 }],
+    ];
+    for (const [title, tag, options] of variants) {
+      const out = await kit.step(`inceptionv3: style chelsea.png, ${title}`, () => styleMethod.run({ model, progress: noop, signal }, { content: cat, size: 160, steps: 150, ...options }));
+      const styleThumbs = (options.styles as string[]).map((f) => thumb(f, out.image.height));
+      const d = out.details as Record<string, number>;
+      cards.push({ title: `style transfer, ${title}: content, style, result`, image: kit.savePng(`synthesis-style-${tag}.png`, sideBySide([thumb(cat, out.image.height), ...styleThumbs, out.image])), lines: [`content loss ${d.contentLossStart!.toExponential(1)} → ${d.contentLossEnd!.toFixed(3)}, style loss ${d.styleLossStart!.toFixed(3)} → ${d.styleLossEnd!.toFixed(4)}`] });
+    }
+    return cards;
+  } finally {
+    model.dispose();
+  }
+}
+
 export async function synthesisSection(kit: DemoKit): Promise<GallerySection> {
-  const cards = [...(await digitCards(kit)), ...(await inceptionCards(kit))];
+  const cards = [...(await digitCards(kit)), ...(await inceptionCards(kit)), ...(await styleCards(kit))];
   return {
     title: 'Synthesis: images made by gradient ascent',
-    intro: ['Class and channel visualization (visualize), feature inversion (invert) and DeepDream (dream), all through the one render loop. The digits are checked: each image is fed back through predict.'],
+    intro: ['Class and channel visualization (visualize), feature inversion (invert), DeepDream (dream), texture synthesis (texture) and style transfer (style), all through the one render loop. The digits are checked: each image is fed back through predict.'],
     cards,
   };
 }
