@@ -3,13 +3,14 @@
 // dream whose preview image changes while it runs and ends on the final image; Save writes the PNG
 // and its config beside the photo; a second, longer run stopped half-way keeps its image so far;
 // the Explorer's "Dream with ConvScope" reuses the panel; the Model Explorer's "Visualize Channel"
-// sets layer and channel, and a short run draws the channel.
-import { createHash } from 'node:crypto';
+// sets layer and channel, and a short run draws the channel; then texture and style (textureStyleChecks.ts).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { retryUntil, VsCodeHarness } from './harness';
+import { dropdownValue, imageHash, runEnabled, setOption } from './synthesisPanelHelpers';
+import { textureStyleChecks } from './textureStyleChecks';
 import { sleep } from './wait';
 
 export interface SynthesisCheckTools {
@@ -30,24 +31,8 @@ function workspaceWithInception(repo: string): string {
   mkdirSync(to, { recursive: true });
   for (const f of readdirSync(from)) copyFileSync(join(from, f), join(to, f));
   copyFileSync(join(repo, 'samples/photos', photo), join(workspace, photo));
+  copyFileSync(join(repo, 'samples/styles/scream.jpg'), join(workspace, 'scream.jpg'));
   return workspace;
-}
-
-/** The live image's src, hashed (a data: URL of a whole PNG is long). */
-async function imageHash(frame: FrameLocator): Promise<string | undefined> {
-  const src = await frame.locator('#synth-image').getAttribute('src', { timeout: 1_000 }).catch(() => null);
-  return src ? createHash('sha1').update(src).digest('hex').slice(0, 12) : undefined;
-}
-
-/** Sets a number option of the method on show (the field reads on 'input', which fill() fires). */
-async function setOption(frame: FrameLocator, method: string, key: string, value: number): Promise<void> {
-  const input = frame.locator(`#opt-${method}-${key}`);
-  await input.fill(String(value));
-}
-
-async function runEnabled(frame: FrameLocator): Promise<boolean> {
-  const run = frame.locator('#run');
-  return (await run.isVisible().catch(() => false)) && (await run.getAttribute('disabled')) === null;
 }
 
 export async function synthesisChecks(t: SynthesisCheckTools): Promise<void> {
@@ -188,15 +173,9 @@ export async function synthesisChecks(t: SynthesisCheckTools): Promise<void> {
       await h.screenshot('synthesis-visualize-channel');
       return (await f.locator('#synth-status').innerText()).trim();
     });
+
+    await textureStyleChecks(t, h, photo);
   } finally {
     await h.stop();
   }
-}
-
-/** The value of a toolkit dropdown (a custom element: its value is a property). */
-async function dropdownValue(frame: FrameLocator, selector: string): Promise<string | undefined> {
-  return frame
-    .locator(selector)
-    .evaluate((el) => (el as HTMLElement & { value: string }).value, undefined, { timeout: 1_000 })
-    .catch(() => undefined);
 }
