@@ -19,12 +19,18 @@ const styleImage = 'scream.jpg';
 /** Waits for the run's end, counting the distinct preview images on the way. */
 async function runToEnd(f: FrameLocator, timeoutMs: number): Promise<{ seen: number; previews: number; status: string }> {
   const before = await imageHash(f);
+  const statusText = async () => (await f.locator('#synth-status').innerText().catch(() => '')).trim();
+  const earlier = await statusText();
   await f.locator('#run').click();
   const seen = new Set<string>();
   const deadline = Date.now() + timeoutMs;
+  // The panel may still show an earlier run's "Done:" line for a moment after the click: a run of
+  // its own has begun once the status line has changed.
+  let started = false;
   for (;;) {
-    const status = (await f.locator('#synth-status').innerText().catch(() => '')).trim();
-    if (/^Done:/.test(status)) return { seen: seen.size, previews: Number(await f.locator('#synth-image').getAttribute('data-previews')), status };
+    const status = await statusText();
+    if (status !== earlier) started = true;
+    if (started && /^Done:/.test(status)) return { seen: seen.size, previews: Number(await f.locator('#synth-image').getAttribute('data-previews')), status };
     const hash = await imageHash(f);
     if (hash && hash !== before) seen.add(hash);
     if (Date.now() > deadline) throw new Error(`no final image after ${timeoutMs / 1000} s; status "${status}"`);
