@@ -8,7 +8,7 @@ import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
 import { contentTerm } from '../../src/engine/synthesis/styleLoss';
 import { styleBlend, styleDisplay, styleMethod, type StyleOptions } from '../../src/engine/synthesis/style';
-import { displayOf } from '../../src/engine/synthesis/texture';
+import { displayOf } from '../../src/engine/synthesis/imageSpace';
 import { toModelInput } from '../../src/engine/synthesis/imageSpace';
 import { decodeImageFile } from '../../src/engine/image/decodeImage';
 import { useWasm } from './support/backend';

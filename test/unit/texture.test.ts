@@ -8,7 +8,8 @@ import { decodeImageFile } from '../../src/engine/image/decodeImage';
 import { loadModel } from '../../src/engine/model/loadModel';
 import type { LoadedModel } from '../../src/engine/model/loadedModel';
 import { gramTargets, gramTerms, smoothFeatures } from '../../src/engine/synthesis/styleLoss';
-import { displayOf, parseLayerWeights, parseSize, textureMethod } from '../../src/engine/synthesis/texture';
+import { parseLayerWeights, parseSize, textureMethod } from '../../src/engine/synthesis/texture';
+import { displayOf } from '../../src/engine/synthesis/imageSpace';
 import { toModelInput } from '../../src/engine/synthesis/imageSpace';
 import { useWasm } from './support/backend';
 

@@ -1,7 +1,5 @@
 import * as tf from '../tf';
 import { UserError } from '../errors';
-import { imageToInput } from '../image/prepareInput';
-import { defaultPreprocessing, type Preprocessing } from '../model/preprocessing';
 import type { LoadedModel } from '../model/loadedModel';
 import { withDefaults } from '../methods/descriptor';
 import { layerL2 } from '../objectives';
@@ -9,6 +7,7 @@ import type { SynthesisDescriptor } from './descriptor';
 import { gradientAscent } from './optimizers';
 import { pixelParameterization } from './parameterization';
 import type { CurvePoint } from './renderLoop';
+import { displayOf } from './imageSpace';
 import { pixelsOf, runRender } from './runRender';
 import { requireSizeFits } from './sizeBudget';
 import { randomRoll } from './transforms';
@@ -51,12 +50,6 @@ export function octaveSizes(height: number, width: number, octaves: number, scal
   return out;
 }
 
-/** A decoded photo as a display image [1, H, W, C] in [0, 1] at its own size. */
-function displayImage(model: LoadedModel, raw: { width: number; height: number; channels: 1 | 3 | 4; data: Uint8Array }): tf.Tensor4D {
-  const plain: Preprocessing = { ...defaultPreprocessing, channelOrder: 'rgb' };
-  return imageToInput(raw, { height: raw.height, width: raw.width, channels: model.inputShape.channels }, plain);
-}
-
 export const dreamMethod: SynthesisDescriptor<DreamOptions> = {
   name: 'dream',
   command: 'dream',
@@ -88,7 +81,7 @@ export const dreamMethod: SynthesisDescriptor<DreamOptions> = {
     requireSizeFits(model, { height: raw.height, width: raw.width }, `the image (${ctx.image.file})`, o.memoryBudgetBytes);
     const sizes = octaveSizes(raw.height, raw.width, octaves, octaveScale);
     const total = sizes.length * steps;
-    const base = displayImage(model, raw);
+    const base = displayOf(model, raw);
     let detail: tf.Tensor4D = tf.zeros([1, sizes[0]!.height, sizes[0]!.width, model.inputShape.channels]);
     let dreamed: tf.Tensor4D | undefined;
     const curve: CurvePoint[] = [];
@@ -109,7 +102,7 @@ export const dreamMethod: SynthesisDescriptor<DreamOptions> = {
           steps,
           seed: seed + i,
         };
-        const { result } = await runRender(spec, ctx, `dream octave ${i + 1}/${sizes.length}`, { offset: i * steps, total }, (f) => pixelsOf(f.image()));
+        const result = await runRender(spec, ctx, `dream octave ${i + 1}/${sizes.length}`, { offset: i * steps, total });
         curve.push(...result.curve.map((p) => ({ ...p, step: i * steps + p.step })));
         stopped = result.stopped;
         tf.dispose([detail, dreamed]);

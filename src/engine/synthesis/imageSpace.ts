@@ -1,5 +1,8 @@
 import * as tf from '../tf';
-import type { Preprocessing } from '../model/preprocessing';
+import { imageToInput } from '../image/prepareInput';
+import type { RawImage } from '../image/rawImage';
+import type { LoadedModel } from '../model/loadedModel';
+import { defaultPreprocessing, type Preprocessing } from '../model/preprocessing';
 
 /**
  * Synthesis works on display images: [N, H, W, C] in [0, 1], C the model's channels in RGB order
@@ -29,4 +32,13 @@ export function displayPixels(image: tf.Tensor4D): { width: number; height: numb
   const data = Uint8Array.from(scaled.dataSync());
   scaled.dispose();
   return { width, height, channels: channels as 1 | 3, data };
+}
+
+/**
+ * A decoded image as a display image, its longer side at most `maxSide` (exactly `maxSide` when
+ * `exact`: a style image scaled relative to the content may grow); the photo's own size by default.
+ */
+export function displayOf(model: LoadedModel, raw: RawImage, maxSide = Infinity, exact = false): tf.Tensor4D {
+  const f = exact ? maxSide / Math.max(raw.width, raw.height) : Math.min(1, maxSide / Math.max(raw.width, raw.height));
+  return imageToInput(raw, { height: Math.round(raw.height * f), width: Math.round(raw.width * f), channels: model.inputShape.channels }, defaultPreprocessing);
 }

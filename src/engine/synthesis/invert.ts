@@ -13,7 +13,7 @@ import { adam } from './optimizers';
 import { initialPixels, pixelParameterization } from './parameterization';
 import { totalVariation } from './regularizers';
 import type { CurvePoint } from './renderLoop';
-import { runRender } from './runRender';
+import { pixelsOf, runRender } from './runRender';
 import { requireSizeFits } from './sizeBudget';
 
 export interface InvertOptions {
@@ -93,9 +93,9 @@ export const invertMethod: SynthesisDescriptor<InvertOptions> = {
           steps,
           seed,
         };
-        const { result, pixels } = await runRender(spec, ctx, `invert ${layer}`, { offset: i * steps, total: layers.length * steps });
+        const result = await runRender(spec, ctx, `invert ${layer}`, { offset: i * steps, total: layers.length * steps });
         perLayer.push({ layer, relativeErrorStart: startError, relativeErrorEnd: relativeError(model, result.image, layer, target) });
-        result.image.dispose();
+        const pixels = pixelsOf(result.image);
         curve.push(...result.curve.map((p) => ({ ...p, step: i * steps + p.step })));
         tiles.push(pixels);
         stopped = result.stopped;

@@ -10,10 +10,11 @@ import { adam } from './optimizers';
 import { initialPixels, pixelParameterization } from './parameterization';
 import { totalVariation } from './regularizers';
 import type { CurvePoint, ObjectiveTerm, PenaltyTerm } from './renderLoop';
-import { runRender } from './runRender';
+import { pixelsOf, runRender } from './runRender';
 import { requireSizeFits } from './sizeBudget';
 import { contentTerm, gramTargets, gramTerms, type Smoothing } from './styleLoss';
-import { defaultTextureLayers, displayOf } from './texture';
+import { displayOf } from './imageSpace';
+import { defaultTextureLayers } from './texture';
 
 export interface StyleOptions {
   content?: string;
@@ -135,8 +136,8 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
         steps,
         seed,
       };
-      const { result, pixels } = await runRender(spec, ctx, 'style');
-      result.image.dispose();
+      const result = await runRender(spec, ctx, 'style');
+      const pixels = pixelsOf(result.image);
       const losses = (p: CurvePoint | undefined) => ({ content: p?.terms[term.name] ?? NaN, style: styleLoss(p, styles.length, blend, styleLayers) });
       const first = losses(result.curve[0]);
       const last = losses(result.curve[result.curve.length - 1]);

@@ -1,15 +1,13 @@
 import * as tf from '../tf';
 import { UserError } from '../errors';
-import { imageToInput } from '../image/prepareInput';
-import type { RawImage } from '../image/rawImage';
 import { withDefaults } from '../methods/descriptor';
-import { defaultPreprocessing } from '../model/preprocessing';
 import type { LoadedModel } from '../model/loadedModel';
 import type { SynthesisDescriptor } from './descriptor';
 import { requireLayers } from './layers';
 import { adam } from './optimizers';
 import { initialPixels, pixelParameterization } from './parameterization';
-import { runRender } from './runRender';
+import { displayOf } from './imageSpace';
+import { pixelsOf, runRender } from './runRender';
 import { requireSizeFits } from './sizeBudget';
 import { gramTargets, gramTerms, type Smoothing } from './styleLoss';
 import { jitter } from './transforms';
@@ -59,15 +57,6 @@ export function parseLayerWeights(layers: readonly string[], text: string | unde
   return new Map(layers.map((l, i) => [l, all[i]!]));
 }
 
-/**
- * A decoded image as a display image, its longer side at most `maxSide` (exactly `maxSide` when
- * `exact`: a style image scaled relative to the content may grow).
- */
-export function displayOf(model: LoadedModel, raw: RawImage, maxSide = 512, exact = false): tf.Tensor4D {
-  const f = exact ? maxSide / Math.max(raw.width, raw.height) : Math.min(1, maxSide / Math.max(raw.width, raw.height));
-  return imageToInput(raw, { height: Math.round(raw.height * f), width: Math.round(raw.width * f), channels: model.inputShape.channels }, defaultPreprocessing);
-}
-
 export const textureMethod: SynthesisDescriptor<TextureOptions> = {
   name: 'texture',
   command: 'texture',
@@ -99,7 +88,8 @@ export const textureMethod: SynthesisDescriptor<TextureOptions> = {
     const weights = parseLayerWeights(layers, o.layerWeights);
     const { width, height } = parseSize(size);
     requireSizeFits(model, { width, height }, '--size', o.memoryBudgetBytes);
-    const source = displayOf(model, ctx.image.raw);
+    // Grams are means over positions: a texture past 512 px adds cost, not statistics.
+    const source = displayOf(model, ctx.image.raw, 512);
     const targets = gramTargets(model, source, layers, smoothing);
     source.dispose();
     try {
@@ -118,8 +108,8 @@ export const textureMethod: SynthesisDescriptor<TextureOptions> = {
         steps,
         seed,
       };
-      const { result, pixels } = await runRender(spec, ctx, 'texture');
-      result.image.dispose();
+      const result = await runRender(spec, ctx, 'texture');
+      const pixels = pixelsOf(result.image);
       const first = result.curve[0];
       const last = result.curve[result.curve.length - 1];
       const perLayer = layers.map((layer) => ({ layer, weight: weights.get(layer)!, gramLossStart: first?.terms[`Gram loss ${layer}`] ?? NaN, gramLossEnd: last?.terms[`Gram loss ${layer}`] ?? NaN }));

@@ -5,7 +5,7 @@ import { visualizationSpec, type VisualizationTarget } from './activationMaximiz
 import type { SynthesisDescriptor } from './descriptor';
 import { requireSizeFits } from './sizeBudget';
 import { presetNames, presets, type PresetName } from './presets';
-import { runRender } from './runRender';
+import { pixelsOf, runRender } from './runRender';
 
 export interface VisualizeOptions {
   /** Bytes one step may use (the CLI's --memory-budget); larger sizes are refused. */
@@ -63,8 +63,8 @@ export const visualizeMethod: SynthesisDescriptor<VisualizeOptions> = {
     const { height, width } = sizeOf(ctx.model, target, size);
     requireSizeFits(ctx.model, { height, width }, '--size', o.memoryBudgetBytes);
     const spec = visualizationSpec(ctx.model, { target, preset: presets[preset], steps, height, width, seed });
-    const { result, pixels } = await runRender(spec, ctx, 'visualize');
-    result.image.dispose();
+    const result = await runRender(spec, ctx, 'visualize');
+    const pixels = pixelsOf(result.image);
     const first = result.curve[0];
     const last = result.curve[result.curve.length - 1];
     return {
