@@ -10,10 +10,14 @@ export const defaultMemoryBudgetBytes = 512 * 1024 * 1024;
  * gradient of the same size flows back, so a sample costs about 3 × Σ(layer output sizes) floats.
  */
 export function batchSizeFor(model: LoadedModel, total: number, budgetBytes = defaultMemoryBudgetBytes, withGradients = true): number {
+  return Math.max(1, Math.min(total, Math.floor(budgetBytes / sampleBytes(model, withGradients))));
+}
+
+/** Bytes one sample at the model's input size takes (see batchSizeFor); synthesis scales it by pixels. */
+export function sampleBytes(model: LoadedModel, withGradients = true): number {
   const { height, width, channels } = model.inputShape;
   const floats = model.layers.reduce((sum, l) => sum + l.outputShape.reduce((a, d) => a * Math.max(d, 1), 1), height * width * channels);
-  const perSample = floats * 4 * (withGradients ? 3 : 1);
-  return Math.max(1, Math.min(total, Math.floor(budgetBytes / perSample)));
+  return floats * 4 * (withGradients ? 3 : 1);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { reluPasses } from '../model/backwardRules';
 import type { ReluRule } from '../model/loadedModel';
 
 /**
@@ -14,8 +15,7 @@ export const redirectedRule: ReluRule = {
   label: 'the redirected ReLU gradient',
   gradient: (z, dy, maxValue) =>
     tf.tidy(() => {
-      const open = maxValue === undefined ? tf.greater(z, 0) : tf.logicalAnd(tf.greater(z, 0), tf.less(z, maxValue));
-      const ordinary = tf.mul(dy, tf.cast(open, 'float32'));
+      const ordinary = tf.mul(dy, tf.cast(reluPasses(z, maxValue), 'float32'));
       const pushingLower = tf.logicalAnd(tf.less(z, 0), tf.less(dy, 0));
       const redirected = tf.where(pushingLower, tf.zerosLike(dy), dy);
       const axes = ordinary.shape.slice(1).map((_, i) => i + 1);

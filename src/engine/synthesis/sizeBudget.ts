@@ -1,16 +1,14 @@
 import { UserError } from '../errors';
-import { defaultMemoryBudgetBytes } from '../methods/batching';
+import { defaultMemoryBudgetBytes, sampleBytes } from '../methods/batching';
 import type { LoadedModel } from '../model/loadedModel';
 
 /**
- * Bytes one forward + backward pass of the whole network takes at height × width: every layer's
- * output is kept for the backward pass and a gradient of the same size flows back (3 floats per
- * output value, as batching.ts counts), scaled from the model's input size by the pixel count.
+ * Bytes one forward + backward pass of the whole network takes at height × width: a sample's cost
+ * at the model's input size (batching.ts), scaled by the pixel count.
  */
 export function stepBytes(model: LoadedModel, height: number, width: number): number {
-  const { height: h0, width: w0, channels } = model.inputShape;
-  const floats = model.layers.reduce((sum, l) => sum + l.outputShape.reduce((a, d) => a * Math.max(d, 1), 1), h0 * w0 * channels);
-  return floats * 4 * 3 * ((height * width) / (h0 * w0));
+  const { height: h0, width: w0 } = model.inputShape;
+  return sampleBytes(model) * ((height * width) / (h0 * w0));
 }
 
 /** The largest square side whose step fits the budget. */
