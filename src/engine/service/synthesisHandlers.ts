@@ -35,7 +35,8 @@ export function createSynthesisHandlers(models: ModelCache) {
         const options = optionsFor(d, p, m);
         // Refuse bad options (unknown layers, sizes past the budget) before any work.
         d.cost(options, m);
-        const image = d.needsImage ? { file: requireImage(d, p), raw: decodeImageFile(requireImage(d, p)) } : undefined;
+        const file = d.needsImage ? requireImage(d, p) : undefined;
+        const image = file ? { file, raw: decodeImageFile(file) } : undefined;
         const t0 = Date.now();
         const out = await d.run({ model: m, image, progress: ctx.progress, signal: ctx.signal, stop: ctx.stopSignal, preview: previewSink(ctx) }, options);
         return {
