@@ -15,6 +15,7 @@ export async function loadModel(modelPath: string, overrides: ConfigOverrides = 
   const source = openModelSource(path.resolve(modelPath));
   const loader = loaderFor(source);
   const config = mergeConfig(readModelConfig(source.file), overrides);
+  if (config.styleNetwork) throw new UserError(`${source.file}: a style network (see ${path.basename(sidecarPath(source.file))}), not a model to inspect: apply it with style-apply or "Stylize Image…"`);
   const model = await loader.load(source, config);
   try {
     checkPreprocessing(model);

@@ -25,6 +25,11 @@ export interface ModelConfig {
   hideClasses?: boolean;
   /** Human description shown in `info`. */
   description?: string;
+  /**
+   * Marks a style network (a transform net written by `style-train`): how it was trained. Such a
+   * model is applied with `style-apply`, not loaded as a classifier.
+   */
+  styleNetwork?: Record<string, unknown>;
 }
 
 export const defaultPreprocessing: Preprocessing = { inputRange: [0, 1], channelOrder: 'rgb' };
@@ -85,6 +90,10 @@ export function parseModelConfig(raw: unknown, file: string): ModelConfig {
   if (o.description !== undefined) {
     if (typeof o.description !== 'string') bad('"description" must be a string');
     config.description = o.description as string;
+  }
+  if (o.styleNetwork !== undefined) {
+    if (typeof o.styleNetwork !== 'object' || o.styleNetwork === null || Array.isArray(o.styleNetwork)) bad('"styleNetwork" must be an object');
+    config.styleNetwork = o.styleNetwork as Record<string, unknown>;
   }
   return config;
 }
