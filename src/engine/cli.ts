@@ -3,7 +3,9 @@ import { CancelledError } from './methods/types';
 import { parseCommandLine, type Flags } from './cli/args';
 import { commands, commandsWithImages } from './cli/commands';
 import { writeJson, writePng } from './cli/output';
-import { openSession } from './cli/session';
+import { backendPreference, openSession } from './cli/session';
+import { initBackend } from './backend';
+import { standaloneCommands, standaloneCommandsWithImages, stoppableStandaloneCommands } from './cli/styleNetworkCommands';
 import { methodFlagNames, methodsHelp } from './cli/methodFlags';
 import { attributionMethodNames } from './methods/catalog';
 import { synthesisCommand, synthesisMethods } from './synthesis/catalog';
@@ -25,6 +27,12 @@ ${methodsHelp('                ').join('\n')}
 ${synthesisMethods()
   .map((d) => `  ${d.command.padEnd(12)}  ${d.hint}${d.needsImage ? ' (--image F; default model: the bundled InceptionV3)' : ''}\n${methodsHelp('                ', [d]).join('\n').replace(/^( *)[^:]+: /, '$1')}`)
   .join('\n')}
+  style-train   train a fast style network (Johnson et al. 2016): --style S --content-dir DIR --out-model DIR
+                [--size 256] [--steps 1000] [--batch 2] [--checkpoint-every 50] [--learning-rate 0.001] [--seed 0]
+                [--content-weight 1] [--style-weight-total 100] [--tv-weight 1] [--style-scale 1] [--smoothing softmax|none]
+                [--content-layer L] [--style-layer L …] [--net-width 16] [--residual-blocks 3] [--resume]
+                --model: the feature network (default: the bundled InceptionV3); Ctrl-C stops and keeps a checkpoint
+  style-apply   a photo through a trained style network, one forward pass: --model STYLE_NET/model.json --image F [--size S]
                 synthesis: the cost is printed first; Ctrl-C stops and writes the image so far (twice: cancel);
                 --json F writes the curve and the run config, --config F.json runs it again (flags override)
 
@@ -38,19 +46,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return command || flags.help ? 0 : 2;
   }
+  const standalone = Object.hasOwn(standaloneCommands, command) ? standaloneCommands[command] : undefined;
   const run = commands[command];
-  if (!run) throw new UserError(`unknown command '${command}'; commands: ${Object.keys(commands).join(', ')}`);
+  const known = [...Object.keys(commands), ...Object.keys(standaloneCommands)];
+  if (!run && !standalone) throw new UserError(`unknown command '${command}'; commands: ${known.join(', ')}`);
+  const withImages = [...commandsWithImages, ...standaloneCommandsWithImages];
   // Refuse a bad --out before a long job runs, not after.
   if (flags.out !== undefined && !flags.out.toLowerCase().endsWith('.png')) throw new UserError(`--out ${flags.out}: the output image must be a .png file`);
-  if (flags.out !== undefined && !commandsWithImages.has(command)) throw new UserError(`${command} has no image to write with --out (commands with images: ${[...commandsWithImages].join(', ')})`);
+  if (flags.out !== undefined && !withImages.includes(command)) throw new UserError(`${command} has no image to write with --out (commands with images: ${withImages.join(', ')})`);
   const synthesis = synthesisCommand(command);
-  const session = await openSession(synthesis ? { ...flags, model: synthesisModelFile(synthesis, flags) } : flags);
-  if (session.backend.kernelWarning) process.stderr.write(`convscope: warning: ${session.backend.kernelWarning}\n`);
+  const session = standalone ? undefined : await openSession(synthesis ? { ...flags, model: synthesisModelFile(synthesis, flags) } : flags);
+  const backend = session?.backend ?? (await initBackend(backendPreference(flags)));
+  if (backend.kernelWarning) process.stderr.write(`convscope: warning: ${backend.kernelWarning}\n`);
   const abort = new AbortController();
   const stop = new AbortController();
-  // A synthesis keeps its image: the first Ctrl-C stops after the current step, a second cancels.
+  // A synthesis keeps its image and style-train its checkpoint: the first Ctrl-C stops after the
+  // current step, a second cancels.
+  const stoppable = synthesis !== undefined || stoppableStandaloneCommands.has(command);
   const onInterrupt = () => {
-    if (synthesis && !stop.signal.aborted) {
+    if (stoppable && !stop.signal.aborted) {
       stop.abort();
       process.stderr.write('\nconvscope: stopping after this step (Ctrl-C again to cancel)\n');
       return;
@@ -59,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const output = await run({ session, flags, signal: abort.signal, stop: stop.signal, progress: progressPrinter(flags), announce: (line) => process.stdout.write(line + '\n') });
+    const control = { flags, signal: abort.signal, stop: stop.signal, progress: progressPrinter(flags), announce: (line: string) => process.stdout.write(line + '\n') };
+    const output = session ? await run!({ session, ...control }) : await standalone!({ backend, ...control });
     process.stdout.write(output.text + '\n');
     const warnings = output.warnings ?? [];
     for (const w of warnings) process.stderr.write(`convscope: warning: ${w}\n`);
@@ -67,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     if (flags.out && output.png) writePng(flags.out, output.png);
     return 0;
   } finally {
-    session.model.dispose();
+    session?.model.dispose();
   }
 }
 

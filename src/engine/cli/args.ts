@@ -27,6 +27,14 @@ const optionSpec = {
   std: { type: 'string' },
   bgr: { type: 'boolean' },
   labels: { type: 'string' },
+  // style-train (its weights, layers, steps and size share the style command's flags).
+  'content-dir': { type: 'string' },
+  'out-model': { type: 'string' },
+  batch: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'net-width': { type: 'string' },
+  'residual-blocks': { type: 'string' },
+  resume: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

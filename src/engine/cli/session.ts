@@ -17,9 +17,14 @@ const backendChoices = ['auto', 'native-gpu', 'native', 'wasm', 'cpu'] as const;
 
 export async function openSession(flags: Flags): Promise<Session> {
   const modelFile = requireFlag(flags, 'model', '(the path of a TF.js model.json)');
-  const backend = await initBackend((choiceFlag(flags, 'backend', backendChoices) ?? process.env.CONVSCOPE_BACKEND ?? 'auto') as BackendPreference);
+  const backend = await initBackend(backendPreference(flags));
   const model = await loadModel(modelFile, overridesFrom(flags));
   return { backend, model };
+}
+
+/** --backend, else CONVSCOPE_BACKEND, else the fastest that loads. */
+export function backendPreference(flags: Flags): BackendPreference {
+  return (choiceFlag(flags, 'backend', backendChoices) ?? process.env.CONVSCOPE_BACKEND ?? 'auto') as BackendPreference;
 }
 
 export function openImage(session: Session, flags: Flags): InputImage {
