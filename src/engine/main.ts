@@ -62,6 +62,8 @@ connection.onRequest(EngineRequests.saliencyPlan, job(handlers.saliencyPlan));
 connection.onRequest(EngineRequests.saliency, job(handlers.saliency));
 connection.onRequest(EngineRequests.synthesisPlan, job(handlers.synthesisPlan));
 connection.onRequest(EngineRequests.synthesize, job(handlers.synthesize));
+connection.onRequest(EngineRequests.styleApply, job(handlers.styleApply));
+connection.onRequest(EngineRequests.styleTrain, job(handlers.styleTrain));
 connection.onRequest(EngineRequests.status, () => handlers.status());
 connection.onRequest(EngineRequests.stop, ({ jobId }) => {
   const stop = stoppers.get(jobId);

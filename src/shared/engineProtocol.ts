@@ -5,8 +5,10 @@
 // only runtime code is vscode-jsonrpc's small RequestType/NotificationType classes.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { CostPlan, MethodInfo } from './methodSchema';
+import type { StyleApplyParams, StyleApplyResult, StyleTrainParams, StyleTrainResult } from './styleNetworkProtocol';
 import type { SynthesisParams, SynthesisResult } from './synthesisProtocol';
 
+export type { StyleApplyParams, StyleApplyResult, StyleTrainParams, StyleTrainResult } from './styleNetworkProtocol';
 export type { SynthesisConfig, SynthesisCurvePoint, SynthesisParams, SynthesisResult } from './synthesisProtocol';
 
 export const EngineRequests = {
@@ -20,6 +22,10 @@ export const EngineRequests = {
   synthesisPlan: new RequestType<SynthesisParams, CostPlan, void>('synthesis/plan'),
   /** Runs a synthesis (class/channel visualization, inversion, DeepDream); previews stream meanwhile, a stop answers with the image so far. */
   synthesize: new RequestType<SynthesisParams, SynthesisResult, void>('synthesis/run'),
+  /** A trained style network on a photo: one forward pass, the stylized image as a PNG. */
+  styleApply: new RequestType<StyleApplyParams, StyleApplyResult, void>('style/apply'),
+  /** Trains a style network (previews: each step's losses, each checkpoint's look); stop ends after the step and keeps a checkpoint, cancel keeps the last one. */
+  styleTrain: new RequestType<StyleTrainParams, StyleTrainResult, void>('style/train'),
   status: new RequestType<Record<string, never>, StatusResult, void>('engine/status'),
   /** Ends a running job early: its request then answers with the partial result (cancel discards it). */
   stop: new RequestType<StopParams, StopResult, void>('job/stop'),

@@ -167,7 +167,7 @@ export type SynthesisToWebview =
   | { type: 'plan'; method: string; options: OptionValues; plan: CostPlan }
   /** Why that cost cannot be known (options that do not fit the model, say what is missing…): shown by the cost, the run would fail the same way. */
   | { type: 'planError'; method: string; options: OptionValues; message: string }
-  | { type: 'runStarted'; method: string; options: OptionValues }
+  | { type: 'runStarted'; method: string; options: OptionValues; /** What the status line calls the run (default: the method's label). */ label?: string }
   /** A look at the running synthesis: the image so far and each term's value. */
   | { type: 'preview'; preview: Omit<PreviewParams, 'jobId'> }
   | { type: 'synthesis'; result: SynthesisResult }

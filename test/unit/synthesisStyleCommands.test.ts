@@ -48,15 +48,19 @@ vi.mock('vscode', () => ({
 }));
 
 const { registerCommands } = await import('../../src/extension/commands/registerCommands');
+const { optimizeItemLabel } = await import('../../src/extension/styleNetworks');
 
 const shown: PanelState[] = [];
 const panels = { show: async (s: PanelState) => void shown.push(s), find: () => undefined };
 const explorer = { modelFiles: async () => host.models.map((fsPath) => ({ fsPath })), info: async () => ({}) };
-const context = { workspaceState: { get: (k: string) => host.state.get(k), update: async (k: string, v: unknown) => void host.state.set(k, v) } };
+const extensionPath = mkdtempSync(path.join(tmpdir(), 'convscope-ext-'));
+const context = { extensionPath, workspaceState: { get: (k: string) => host.state.get(k), update: async (k: string, v: unknown) => void host.state.set(k, v) } };
 registerCommands({ context, explorer, panels, output: { show() {} } } as never);
 
 const run = (id: string, ...args: unknown[]) => host.commands.get(id)!(...args) as Promise<void>;
 const byName = (name: string) => (items: { label: string; file?: string }[]) => items.find((i) => i.label === name);
+/** The Stylize commands' first question: the optimization (Gatys) path. */
+const optimize = byName(optimizeItemLabel);
 let outside = '';
 let mnist = '';
 let inception = '';
@@ -109,6 +113,7 @@ describe('texture and style commands', () => {
   it('Stylize Image…: the content, then several style images (the content not offered again); the panel opens on style with them and nothing runs', async () => {
     let offered: string[] = [];
     let many: boolean | undefined;
+    host.quickPicks.push(optimize);
     host.quickPicks.push(byName('photo.png'));
     host.quickPicks.push((items, options) => {
       offered = items.map((i) => i.label);
@@ -127,17 +132,36 @@ describe('texture and style commands', () => {
   });
 
   it('Stylize with ConvScope takes the Explorer’s image as the content; backing out of the styles opens nothing', async () => {
+    host.quickPicks.push(optimize);
     host.quickPicks.push((items) => [items.find((i) => i.label === 'starry.png')]);
     await run('convscope.stylizeWith', { fsPath: ws('photo.png') });
     expect(shown[0]?.view).toMatchObject({ method: 'style' });
+    host.quickPicks.push(optimize);
     host.quickPicks.push(() => undefined);
     await run('convscope.stylizeWith', { fsPath: ws('wave.jpg') });
     expect(shown).toHaveLength(1);
   });
 
   it('an image outside the workspace is refused with the reason, and nothing opens', async () => {
+    host.quickPicks.push(optimize);
     await run('convscope.stylizeWith', { fsPath: outside });
     expect(shown).toEqual([]);
     expect(host.errors).toEqual(['ConvScope: far.png: outside the workspace; only images inside the workspace folders can be used']);
+  });
+
+  it('the first pick offers the shipped style networks before the optimization path; picking one opens its panel on fast style with the photo', async () => {
+    const dir = path.join(extensionPath, 'models/style-scream');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'model.json'), '{}');
+    writeFileSync(path.join(dir, 'model.convscope.json'), JSON.stringify({ styleNetwork: { style: 'scream.jpg', stepsDone: 2000 } }));
+    let offered: string[] = [];
+    host.quickPicks.push((items) => ((offered = items.map((i) => i.label)), items[0]));
+    await run('convscope.stylizeWith', { fsPath: ws('photo.png') });
+    expect(offered).toEqual(['$(paintcan) scream', optimizeItemLabel]);
+    expect(shown).toEqual([{ kind: 'synthesis', model: path.join(dir, 'model.json'), view: { kind: 'synthesis', method: 'fast-style', options: { 'fast-style': { content: ws('photo.png') } } } }]);
+    // Backing out of the first pick: nothing opens.
+    host.quickPicks.push(() => undefined);
+    await run('convscope.stylizeImage');
+    expect(shown).toHaveLength(1);
   });
 });

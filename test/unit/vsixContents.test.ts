@@ -3,7 +3,7 @@
 // copied where no node_modules can be found, must run: the engine child process (auto backend →
 // wasm, native backends skipped as not installed), and the bundled CLI beside the same binaries.
 import { execFileSync, fork } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
@@ -16,6 +16,8 @@ const model = path.join(root, 'models/mnist-cnn/model.json');
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main: string };
 const wasmBinaries = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 let listed: string[] = [];
+/** The shipped style networks' files (the extension finds them beside dist/, as the CLI finds models/inceptionv3). */
+const shippedStyleFile = /^models\/style-(scream|starry-night)\/(model\.json|group1-shard1of1\.bin|model\.convscope\.json)$/;
 // Under the OS temp folder: no node_modules above it, as in an installed extension.
 const tmp = mkdtempSync(path.join(tmpdir(), 'convscope-vsix-'));
 
@@ -27,9 +29,18 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('VSIX contents', () => {
-  it('ship no node_modules, sources, source maps or models', () => {
+  it('ship no node_modules, sources, source maps or models but the style networks', () => {
     expect(listed.length).toBeGreaterThan(5);
-    expect(listed.filter((f) => /(^|\/)node_modules\/|^src\/|^test\/|\.map$|\.ts$|^models\//.test(f))).toEqual([]);
+    expect(listed.filter((f) => /(^|\/)node_modules\/|^src\/|^test\/|\.map$|\.ts$|^models\//.test(f) && !shippedStyleFile.test(f))).toEqual([]);
+  });
+
+  it('ship each style network present in models/ as its model.json, shard and sidecar (not its training checkpoint)', () => {
+    for (const folder of ['style-scream', 'style-starry-night']) {
+      const want = ['model.json', 'group1-shard1of1.bin', 'model.convscope.json'].map((f) => `models/${folder}/${f}`);
+      const present = want.filter((f) => existsSync(path.join(root, f)));
+      for (const f of present) expect(listed).toContain(f);
+    }
+    expect(listed.filter((f) => /^models\/.*(training-state\.json|adam-moments\.bin)$/.test(f))).toEqual([]);
   });
 
   it('ship the extension and engine bundles, the webviews, their css and the wasm binaries', () => {
@@ -39,7 +50,7 @@ describe('VSIX contents', () => {
   });
 
   it('ship only files the extension uses at run time (allowlist, so scratch files in dist/ stay out)', () => {
-    const unexpected = listed.filter((f) => !/^(package\.json|README\.md|LICENSE|media\/[\w-]+\.css|dist\/(extension|engine)\.js|dist\/webviews\/\w+\.js|dist\/tfjs-backend-wasm[\w-]*\.wasm)$/.test(f));
+    const unexpected = listed.filter((f) => !/^(package\.json|README\.md|LICENSE|media\/[\w-]+\.css|dist\/(extension|engine)\.js|dist\/webviews\/\w+\.js|dist\/tfjs-backend-wasm[\w-]*\.wasm)$/.test(f) && !shippedStyleFile.test(f));
     expect(unexpected).toEqual([]);
   });
 });

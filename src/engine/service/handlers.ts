@@ -19,6 +19,7 @@ import type { JobContext } from './jobContext';
 
 export type { JobContext } from './jobContext';
 import { synthesisMethods } from '../synthesis/catalog';
+import { createStyleNetworkHandlers } from './styleNetworkHandlers';
 import { createSynthesisHandlers } from './synthesisHandlers';
 
 
@@ -28,6 +29,7 @@ const png64 = (img: RawImage) => encodePng(img).toString('base64');
 export function createHandlers(models: ModelCache) {
   return {
     ...createSynthesisHandlers(models),
+    ...createStyleNetworkHandlers(models),
     status(): P.StatusResult {
       const m = tf.memory();
       return { rssBytes: process.memoryUsage().rss, tensors: m.numTensors, tensorBytes: m.numBytes, modelsLoaded: models.size };

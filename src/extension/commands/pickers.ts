@@ -64,10 +64,10 @@ export async function pickWorkspaceImages(title: string, exclude: readonly strin
 }
 
 /** An image from the workspace (quick pick) or anywhere (file dialog). */
-export async function pickImage(): Promise<string | undefined> {
+export async function pickImage(title = 'ConvScope: which image?'): Promise<string | undefined> {
   const images = await vscode.workspace.findFiles(imageGlob, imageExcludes, 500);
   const browse = { label: '$(folder-opened) Browse…', file: '' };
-  const item = await vscode.window.showQuickPick([...images.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })), browse], { title: 'ConvScope: which image?' });
+  const item = await vscode.window.showQuickPick([...images.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), file: u.fsPath })), browse], { title });
   if (!item) return undefined;
   if (item.file) return item.file;
   const picked = await vscode.window.showOpenDialog({ title: 'ConvScope: choose an image', filters: { Images: ['png', 'jpg', 'jpeg', 'bmp', 'webp'] }, canSelectMany: false });

@@ -9,6 +9,7 @@ import { confinedImage } from '../panels/synthesisFiles';
 import { SynthesisPanel } from '../panels/synthesisPanel';
 import { parseIndex } from './indexInput';
 import { pickFeatureModel, pickImage, pickModel, pickWorkspaceImages } from './pickers';
+import { pickStyleRoute, stylizeWithNetwork, trainStyleNetworkCommand } from './styleNetworkCommands';
 
 export interface SynthesisCommandServices {
   context: vscode.ExtensionContext;
@@ -52,8 +53,20 @@ export function registerSynthesisCommands(s: SynthesisCommandServices): vscode.D
       const model = image && (await pickFeatureModel(s.context, s.explorer));
       if (image && model) await openSynthesis(s.panels, model, image, { method: 'texture' });
     }),
-    register('convscope.stylizeImage', async () => stylize(await pickImage())),
-    register('convscope.stylizeWith', async (uri?: vscode.Uri) => stylize(uri?.fsPath ?? (await pickImage()))),
+    // First the style: a trained style network (one forward pass, shown at once) or the optimization path.
+    register('convscope.stylizeImage', async () => {
+      const route = await pickStyleRoute(s.context);
+      const image = route && (await pickImage());
+      if (route === 'optimize') await stylize(image);
+      else if (route && image) await stylizeWithNetwork(s.panels, route, image);
+    }),
+    register('convscope.stylizeWith', async (uri?: vscode.Uri) => {
+      const route = await pickStyleRoute(s.context);
+      const image = route && (uri?.fsPath ?? (await pickImage()));
+      if (route === 'optimize') await stylize(image);
+      else if (route && image) await stylizeWithNetwork(s.panels, route, image);
+    }),
+    register('convscope.trainStyleNetwork', async () => trainStyleNetworkCommand(s)),
     register('convscope.dreamImage', onImage('dream')),
     register('convscope.dreamWith', onImage('dream')),
     register('convscope.invertFeatures', onImage('invert')),

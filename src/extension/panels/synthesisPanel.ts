@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EngineRequests, type ModelInfoResult, type SynthesisParams, type SynthesisResult } from '../../shared/engineProtocol';
+import { EngineRequests, type ModelInfoResult, type StyleTrainParams, type SynthesisParams, type SynthesisResult } from '../../shared/engineProtocol';
 import type { CostPlan } from '../../shared/methodSchema';
 import type { OptionValues, PanelState, PickedFile, SynthesisIntent, SynthesisMethodInfo, SynthesisToWebview } from '../../shared/webviewProtocol';
 import type { JobHandle } from '../engineClient';
@@ -8,6 +8,7 @@ import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, channelLayers, effectiveOptionDefaults, modelName, readImageDataUrl, viewOf } from './panelData';
 import { confinedImage, confineFileOptions, fileOptionPaths, imageExtensions, pickedFiles } from './synthesisFiles';
 import { requestedView, runImage, saveSynthesis, type SavedSynthesis, type SynthesisRequest } from './synthesisData';
+import { fastStyleMethod, readStyleNetwork, styleApplyAsSynthesis, styleTrainAsSynthesis } from '../styleNetworks';
 
 /** A synthesis may run for a long time; Stop and Cancel end it, not a time-out. */
 const runTimeoutMs = 6 * 60 * 60_000;
@@ -20,7 +21,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
   /** The last result: re-sent to a reloading webview, and what Save writes. */
   private last: { result: SynthesisResult; image: string | undefined } | undefined;
   /** The running synthesis: its job for Stop, what it runs for a webview that reloads meanwhile. */
-  private current: { job?: JobHandle; method: string; options: OptionValues } | undefined;
+  private current: { job?: JobHandle; method: string; options: OptionValues; label?: string } | undefined;
   private readonly plans = new Map<string, Promise<CostPlan>>();
   /** Where each result was saved: a second Save of it says so instead of writing a copy. */
   private readonly saved = new WeakMap<SynthesisResult, SavedSynthesis>();
@@ -37,7 +38,9 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
 
   protected async onReady(): Promise<void> {
     const known = this.knownModelInfo();
-    if (known) await this.postInit(known);
+    // A style network is no model to read: its panel offers the one fast style "method" alone.
+    if (this.onStyleNetwork()) await this.postStyleInit();
+    else if (known) await this.postInit(known);
     else {
       const info = await this.job(`Synthesis · ${modelName(this.state.model)}`, async (signal, onProgress) => {
         const fetched = await this.fetchModelInfo(signal, onProgress);
@@ -49,7 +52,76 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
     const last = this.last;
     if (last && (last.image === undefined || last.image === this.state.image)) this.post({ type: 'synthesis', result: last.result });
     // A webview reloaded during a run (a hidden tab shown again): its previews keep coming, Stop must work.
-    if (this.current) this.post({ type: 'runStarted', method: this.current.method, options: this.current.options });
+    if (this.current) this.post({ type: 'runStarted', method: this.current.method, options: this.current.options, label: this.current.label });
+  }
+
+  /** Whether the panel is on a style network (one to be trained has no sidecar yet: its view is on fast style). */
+  private onStyleNetwork(): boolean {
+    return viewOf(this.state, 'synthesis').method === fastStyleMethod.name || readStyleNetwork(this.state.model) !== undefined;
+  }
+
+  private async postStyleInit(): Promise<void> {
+    const methods = [fastStyleMethod];
+    this.post({
+      type: 'synthesisInit',
+      state: this.state,
+      view: { ...viewOf(this.state, 'synthesis'), method: fastStyleMethod.name },
+      modelName: modelName(this.state.model),
+      imageName: '',
+      imagePath: '',
+      methods,
+      optionDefaults: effectiveOptionDefaults(methods, this.services.settings().methodSetting) as Record<string, OptionValues>,
+      layers: [],
+      numClasses: 0,
+      backend: 'engine',
+      files: await this.fileInfos(methods),
+    });
+  }
+
+  /** The style network on a photo, at once (a command's pick): one forward pass. */
+  async stylize(image: string): Promise<void> {
+    await this.applyStyle({ ...viewOf(this.state, 'synthesis').options?.[fastStyleMethod.name], content: image });
+  }
+
+  private async applyStyle(options: OptionValues): Promise<void> {
+    const network = this.state.model;
+    await this.job(`Stylize · ${modelName(network)}`, async (signal, onProgress) => {
+      const image = typeof options.content === 'string' ? options.content : undefined;
+      if (!image) throw new Error('Choose a content photo first.');
+      await confineFileOptions(fastStyleMethod, options, workspaceRoots());
+      const size = typeof options.size === 'number' ? options.size : undefined;
+      this.post({ type: 'runStarted', method: fastStyleMethod.name, options });
+      const r = await this.services.engine.request(EngineRequests.styleApply, { styleNetwork: network, image, size }, { signal, onProgress });
+      const result = styleApplyAsSynthesis(r, network, image, size);
+      this.last = { result, image: undefined };
+      this.post({ type: 'synthesis', result });
+    });
+  }
+
+  /** Trains the panel's style network (its model.json to be): previews of the losses and of each checkpoint, Stop keeps a checkpoint. */
+  async train(params: StyleTrainParams): Promise<void> {
+    const options: OptionValues = params.previewImage ? { content: params.previewImage } : {};
+    await this.job(`Train style network · ${modelName(this.state.model)}`, async (signal, onProgress) => {
+      const current: NonNullable<SynthesisPanel['current']> = { method: fastStyleMethod.name, options, label: params.resume ? 'Training (resumed)' : 'Training' };
+      this.current = current;
+      this.post({ type: 'runStarted', method: current.method, options, label: current.label });
+      const t0 = Date.now();
+      try {
+        const r = await this.services.engine.request(EngineRequests.styleTrain, params, {
+          signal,
+          onProgress,
+          timeoutMs: runTimeoutMs,
+          onJob: (job) => (current.job = job),
+          onPreview: ({ pngBase64, scalars, step, of }) => this.post({ type: 'preview', preview: { pngBase64, scalars, step, of } }),
+        });
+        const result = styleTrainAsSynthesis(r, params.previewImage, Date.now() - t0);
+        this.last = { result, image: undefined };
+        this.post({ type: 'synthesis', result });
+        void vscode.window.showInformationMessage(`ConvScope: style network ${r.stopped ? 'checkpoint' : ''} saved in ${vscode.workspace.asRelativePath(r.outModel)} (${r.stepsDone} of ${r.stepsAsked} steps).`.replace('  ', ' '));
+      } finally {
+        if (this.current === current) this.current = undefined;
+      }
+    });
   }
 
   private async postInit(info: ModelInfoResult): Promise<void> {
@@ -99,6 +171,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
   }
 
   private methodInfo(method: string): SynthesisMethodInfo | undefined {
+    if (method === fastStyleMethod.name) return fastStyleMethod;
     return (this.knownModelInfo()?.synthesisMethods as SynthesisMethodInfo[] | undefined)?.find((m) => m.name === method);
   }
 
@@ -142,6 +215,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
   }
 
   private async synthesize(method: string, options: OptionValues): Promise<void> {
+    if (method === fastStyleMethod.name) return this.applyStyle(options);
     const view = viewOf(this.state, 'synthesis');
     this.state = { ...this.state, view: { ...view, method } };
     const label = this.methodInfo(method)?.label ?? method;
@@ -168,6 +242,10 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
 
   /** The cost with these options (cheap: no job, no notification, never cancels a run). */
   private async sendPlan(method: string, options: OptionValues): Promise<void> {
+    if (method === fastStyleMethod.name) {
+      this.post({ type: 'plan', method, options, plan: { forwardPasses: 1, backwardPasses: 0, summary: 'one forward pass of the style network' } });
+      return;
+    }
     let params: SynthesisParams;
     try {
       params = await this.params(method, options);

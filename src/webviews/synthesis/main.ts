@@ -73,7 +73,7 @@ onHostMessage<SynthesisToWebview>((message) => {
       return;
     case 'runStarted':
       running = true;
-      result.start(methodInfo(message.method)?.label ?? message.method);
+      result.start(message.label ?? methodInfo(message.method)?.label ?? message.method);
       result.sources(sourceThumbs(methodInfo(message.method), message.options, files));
       updateButtons();
       return;

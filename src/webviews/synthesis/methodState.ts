@@ -47,8 +47,9 @@ export function progressText(p: { step: number; of: number }): string {
   return `step ${p.step} of ${p.of}`;
 }
 
-export function resultText(r: Pick<SynthesisResult, 'stopped' | 'elapsedMs' | 'width' | 'height' | 'curve' | 'backend'>, formatMs: (ms: number) => string): string {
+export function resultText(r: Pick<SynthesisResult, 'stopped' | 'elapsedMs' | 'width' | 'height' | 'curve' | 'backend'> & { method?: string }, formatMs: (ms: number) => string): string {
   const steps = r.curve.length;
-  const how = r.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}: the image so far` : `Done: ${steps} step${steps === 1 ? '' : 's'}`;
+  // A style network's result is one forward pass (no loop, no curve).
+  const how = r.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}: the image so far` : r.method === 'fast-style' && steps === 0 ? 'Done: one forward pass' : `Done: ${steps} step${steps === 1 ? '' : 's'}`;
   return `${how} · ${r.width}×${r.height} · ${formatMs(r.elapsedMs)} · ${r.backend}`;
 }

@@ -24,7 +24,7 @@ export interface StyleApplyResult {
  * nearest multiple of 4 (the network halves them twice and doubles them back), stylized in one
  * forward pass of the network.
  */
-export async function applyStyleNetwork(style: StyleNetwork, photo: RawImage, size?: number): Promise<StyleApplyResult> {
+export async function applyStyleNetwork(style: Pick<StyleNetwork, 'file' | 'net'>, photo: RawImage, size?: number): Promise<StyleApplyResult> {
   const longer = Math.max(photo.width, photo.height);
   const f = (size ?? longer) / longer;
   const width = transformSide(photo.width * f);
