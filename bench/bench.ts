@@ -1,5 +1,6 @@
 // ConvScope benchmark: ratios measured in one run, on the same networks and inputs.
-//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis]
+//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only]
+// --style-only: the Gatys iteration and the fast style transfer part alone (sections 1–4 and the DeepDream and inversion steps skipped).
 // Every figure is the median of several runs after a warm-up; absolute times are printed too, but
 // they depend on the machine and its load: the ratios are the point. Timings that form a ratio are
 // taken round-robin so they see the same background load. Nothing here asserts.
@@ -16,12 +17,16 @@ import type { Target } from '../src/engine/methods/types';
 import { convLayerCount, paramCount, seededUniform, vgg16Spec, vggishSpec, writeVgg, type VggSpec } from './networks';
 import { fmtMs, fmtRatio, measure, measureInterleaved, table, type Stat } from './timing';
 import { runTorchBench, type TorchOutcome } from './torchCompare';
-import { benchSynthesis } from './synthesisBench';
+import { benchGatys, benchSynthesis } from './synthesisBench';
+import { benchStyle } from './styleBench';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has('--quick');
-const withVgg16 = !argv.has('--no-vgg16');
+const styleOnly = argv.has('--style-only');
+const withStyle = !argv.has('--no-style') && !argv.has('--no-synthesis');
+const withVgg16 = !argv.has('--no-vgg16') && !styleOnly;
 const withTorch = !argv.has('--no-torch') && withVgg16;
 const stockOnVgg16 = !argv.has('--no-stock-vgg16') && !quick;
 const SEED = 16;
@@ -121,7 +126,6 @@ async function breakdown(label: string, fn: () => void): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const os = await import('node:os');
   const info = await initBackend('wasm');
   const startTensors = tf.memory().numTensors;
   const t0 = performance.now();
@@ -187,6 +191,32 @@ async function main(): Promise<void> {
     notes.push(`PyTorch comparison skipped (${withVgg16 ? '--no-torch' : 'it needs the VGG-16 section'}).`);
   }
 
+  if (!styleOnly) await smallNetworks();
+
+  // 5. The synthesis loop's overhead on the bundled InceptionV3; 6. fast style transfer against a Gatys iteration.
+  if (!argv.has('--no-synthesis')) {
+    log(`\n[5] InceptionV3 synthesis steps, wasm${styleOnly ? ' (--style-only: the Gatys iteration alone)' : ''}`);
+    await tf.setBackend('wasm');
+    const incep = await loadModel(path.join(__dirname, '..', '..', 'models', 'inceptionv3', 'model.json'));
+    try {
+      const deps = { timedTogether, ratio, note: (n: string) => notes.push(n), log, report };
+      const synthesisRuns = quick ? 2 : 3;
+      const gatys = styleOnly ? await benchGatys(incep, deps, synthesisRuns) : await benchSynthesis(incep, deps, synthesisRuns);
+      if (withStyle) {
+        log('\n[6] fast style transfer: style-apply (transform net forward), style-train step; PyTorch Gatys iteration');
+        await benchStyle(incep, gatys, deps, quick ? 3 : 5);
+      } else {
+        notes.push('Fast style transfer skipped (--no-style).');
+      }
+    } finally {
+      incep.dispose();
+    }
+  }
+  summary(startTensors, t0, torch);
+}
+
+/** Sections 2–4: VGG-ish networks at 64² and 128². */
+async function smallNetworks(): Promise<void> {
   // 2. VGG-ish 64²: wasm vs cpu; 3. occlusion on the same net.
   log('\n[2] VGG-ish 64×64×3, batch 1: wasm vs cpu backend');
   const small = vggishSpec(64);
@@ -285,19 +315,9 @@ async function main(): Promise<void> {
     }
   }
   xm.dispose();
+}
 
-  // 5. The synthesis loop's overhead on the bundled InceptionV3.
-  if (!argv.has('--no-synthesis')) {
-    log('\n[5] InceptionV3 299×299×3 synthesis steps, wasm');
-    await tf.setBackend('wasm');
-    const incep = await loadModel(path.join(__dirname, '..', '..', 'models', 'inceptionv3', 'model.json'));
-    try {
-      await benchSynthesis(incep, { timedTogether, ratio, note: (n) => notes.push(n) }, quick ? 2 : 3);
-    } finally {
-      incep.dispose();
-    }
-  }
-
+function summary(startTensors: number, t0: number, torch: TorchOutcome | undefined): void {
   // Summary.
   log('\n=== timings (wall-clock medians after 1 warm-up; cpu = median process CPU time) ===');
   log(table(['network / backend', 'measurement', 'median', 'min', 'max', 'cpu', 'n'], rows.map((r) => [r.section, r.stat.label, fmtMs(r.stat.median), fmtMs(r.stat.min), fmtMs(r.stat.max), fmtMs(r.stat.cpuMedian), String(r.stat.runs)])));

@@ -43,7 +43,8 @@ function forwardAndGradient(model: LoadedModel, x: tf.Tensor4D, objective: Objec
   g.dispose();
 }
 
-export async function benchSynthesis(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<void> {
+/** Returns the Gatys iteration's timing (the style bench reads its other figures against it). */
+export async function benchSynthesis(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<Stat> {
   const size = 299;
   const section = `InceptionV3 ${size}² synthesis`;
   const x = tf.tidy(() => tf.add(initialPixels(size, size, 3, 1, 0.1), 0.5) as tf.Tensor4D);
@@ -81,14 +82,14 @@ export async function benchSynthesis(model: LoadedModel, deps: SynthesisBenchDep
       { label: 'forward + input gradient to mixed2', fn: () => forwardAndGradient(model, x, inversionObjective) },
     ], runs);
     deps.ratio(`InceptionV3 ${size}² inversion step ÷ forward + input gradient`, invertStep!, invertFloor!, `; ${(1000 / invertStep!.median).toFixed(2)} steps/s`, '≤ 1.2');
-    await benchGatys(model, deps, runs);
+    return await benchGatys(model, deps, runs);
   } finally {
     tf.dispose([x, target]);
   }
 }
 
 /** One Gatys style-transfer iteration at 256² (content + five Gram layers + TV, softmax smoothing), as `style` runs it. */
-async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<void> {
+export async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<Stat> {
   const size = 256;
   const content = tf.tidy(() => tf.add(initialPixels(size, size, 3, 3, 0.1), 0.5) as tf.Tensor4D);
   const style = tf.tidy(() => tf.add(initialPixels(size, size, 3, 4, 0.2), 0.5) as tf.Tensor4D);
@@ -109,6 +110,7 @@ async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: nu
   try {
     const [step] = await deps.timedTogether(`InceptionV3 ${size}² style`, [{ label: 'Gatys iteration (content mixed3 + 5 Gram layers + TV)', fn: () => oneStep(gatys) }], runs);
     deps.note(`InceptionV3 ${size}² Gatys iteration: ${step!.median.toFixed(0)} ms wall, ${step!.cpuMedian.toFixed(0)} ms CPU (${(1000 / step!.median).toFixed(2)} iterations/s)`);
+    return step!;
   } finally {
     tf.dispose([content, style, target, ...grams.values()]);
   }
