@@ -27,6 +27,7 @@ const targets = [
   ...panelKinds.map(({ kind }) => ({ ...browser, entryPoints: [webviewEntry(kind)], outfile: webviewBundle(kind) })),
   { ...node, entryPoints: ['scripts/prepareModels.ts'], outfile: 'dist/scripts/prepareModels.js' },
   { ...node, entryPoints: ['scripts/trainMnist.ts'], outfile: 'dist/scripts/trainMnist.js' },
+  { ...node, entryPoints: ['scripts/trainStyle.ts'], outfile: 'dist/scripts/trainStyle.js' },
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/scripts/demo.js' },
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench/bench.js' },
 ].filter((t) => t.entryPoints.every((p) => existsSync(p)));

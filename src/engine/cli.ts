@@ -30,7 +30,7 @@ ${synthesisMethods()
   style-train   train a fast style network (Johnson et al. 2016): --style S --content-dir DIR --out-model DIR
                 [--size 256] [--steps 1000] [--batch 2] [--checkpoint-every 50] [--learning-rate 0.001] [--seed 0]
                 [--content-weight 1] [--style-weight-total 100] [--tv-weight 1] [--style-scale 1] [--smoothing softmax|none]
-                [--content-layer L] [--style-layer L …] [--net-width 16] [--residual-blocks 3] [--resume]
+                [--content-layer L] [--style-layer L …] [--jitter 2] [--net-width 16] [--residual-blocks 3] [--resume]
                 --model: the feature network (default: the bundled InceptionV3); Ctrl-C stops and keeps a checkpoint
   style-apply   a photo through a trained style network, one forward pass: --model STYLE_NET/model.json --image F [--size S]
                 synthesis: the cost is printed first; Ctrl-C stops and writes the image so far (twice: cancel);

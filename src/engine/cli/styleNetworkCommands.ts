@@ -64,6 +64,7 @@ const styleTrain: StandaloneCommand = async ({ backend, flags, progress, signal,
     smoothing: choiceFlag(flags, 'smoothing', ['none', 'softmax'] as Smoothing[]),
     width: numberFlag(flags, 'net-width', { integer: true, min: 1, max: 256 }),
     residualBlocks: numberFlag(flags, 'residual-blocks', { integer: true, min: 0, max: 16 }),
+    jitter: numberFlag(flags, 'jitter', { integer: true, min: 0, max: 64 }),
     resume: flags.resume === true,
   };
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as StyleTrainOptions;

@@ -29,6 +29,8 @@ export interface StyleNetworkRecord {
   styleWeight: number;
   tvWeight: number;
   styleScale: number;
+  /** Random shift (pixels) of the stylized batch before the feature network. */
+  jitter: number;
   /** Training crops' side, batch size, Adam's step size, seed. */
   size: number;
   batch: number;

@@ -9,6 +9,8 @@ import { UserError } from '../../errors';
 import type { LoadedModel } from '../../model/loadedModel';
 import { CancelledError, type ProgressFn } from '../../methods/types';
 import { requireLayers } from '../layers';
+import { jitter } from '../transforms';
+import { seededUniform } from '../../methods/seededNoise';
 import { defaultContentLayer, styleDisplay } from '../style';
 import { gramTargets, type Smoothing } from '../styleLoss';
 import { defaultTextureLayers } from '../texture';
@@ -38,11 +40,13 @@ export interface StyleTrainOptions {
   smoothing?: Smoothing;
   width?: number;
   residualBlocks?: number;
+  /** Each step, the stylized batch and its sources are cropped at the same random offset of up to this many pixels. */
+  jitter?: number;
   /** Continue the checkpoint in outModel (same settings; --steps may grow). */
   resume?: boolean;
 }
 
-export const styleTrainDefaults = { size: 256, steps: 1000, batch: 2, checkpointEvery: 50, learningRate: 1e-3, seed: 0, contentWeight: 1, styleWeight: 100, tvWeight: 1, styleScale: 1, smoothing: 'softmax' as Smoothing };
+export const styleTrainDefaults = { size: 256, steps: 1000, batch: 2, checkpointEvery: 50, learningRate: 1e-3, seed: 0, contentWeight: 1, styleWeight: 100, tvWeight: 1, styleScale: 1, jitter: 2, smoothing: 'softmax' as Smoothing };
 
 export interface TrainingControl {
   progress: ProgressFn;
@@ -133,12 +137,16 @@ export async function trainStyleNetwork(featureNet: LoadedModel, options: StyleT
 /** One step: a batch of crops → stylized → perceptual loss → Adam on the transform net's weights. */
 function trainingStep(net: tfl.LayersModel, vars: tf.Variable[], adam: WeightAdam, spec: PerceptualLossSpec, images: Parameters<typeof trainingBatch>[0], o: typeof styleTrainDefaults, step: number): Omit<TrainingPoint, 'step' | 'seconds'> {
   const batch = trainingBatch(images, o.size, o.batch, o.seed, step);
-  const targets = contentFeatures(spec, batch);
+  // Transformation robustness (as Lucid's jitter): the feature network sees the result shifted by a
+  // random few pixels, so the net cannot satisfy it with patterns tied to the feature network's
+  // stride-2 grid (without it: a fine diagonal grain over every result).
+  const shift = jitter(o.jitter)(seededUniform(((o.seed + 1) * 7_654_321 + step * 104_729) >>> 0));
+  const targets = tf.tidy(() => contentFeatures(spec, shift(batch)));
   let parts: tf.Scalar[] = [];
   try {
     const { value, grads } = tf.variableGrads(() => {
       const stylized = net.apply(batch, { training: true }) as tf.Tensor4D;
-      const loss = perceptualLoss(spec, stylized, targets);
+      const loss = perceptualLoss(spec, shift(stylized), targets);
       parts = [tf.keep(loss.content), tf.keep(loss.style), tf.keep(loss.tv)];
       return loss.total;
     }, vars);
@@ -179,6 +187,7 @@ function trainingSettings(featureNet: LoadedModel, o: StyleTrainOptions & typeof
     styleWeight: o.styleWeight,
     tvWeight: o.tvWeight,
     styleScale: o.styleScale,
+    jitter: o.jitter,
     size: o.size,
     batch: o.batch,
     learningRate: o.learningRate,
