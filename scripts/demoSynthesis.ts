@@ -1,7 +1,7 @@
 // The demo gallery's synthesis section: the ten digits visualized (and checked: each must read back
 // as itself with p ≥ 0.9), the presets side by side, three InceptionV3 channels with the lucid
 // preset, feature inversion at three depths, a DeepDream, textures at two sizes and style transfers
-// (two weights, a blend, two style scales), each beside its inputs.
+// (two weights, a blend, two style scales), each beside its inputs, and the shipped fast style networks.
 import * as path from 'node:path';
 import * as tf from '../src/engine/tf';
 import { decodeImageFile } from '../src/engine/image/decodeImage';
@@ -21,6 +21,7 @@ import { visualizeMethod } from '../src/engine/synthesis/visualize';
 import { styleMethod } from '../src/engine/synthesis/style';
 import { textureMethod } from '../src/engine/synthesis/texture';
 import type { GalleryCard, GallerySection } from './demoGallery';
+import { fastStyleCards } from './demoFastStyle';
 
 export interface DemoKit {
   root: string;
@@ -139,10 +140,10 @@ async function styleCards(kit: DemoKit): Promise<GalleryCard[]> {
 }
 
 export async function synthesisSection(kit: DemoKit): Promise<GallerySection> {
-  const cards = [...(await digitCards(kit)), ...(await inceptionCards(kit)), ...(await styleCards(kit))];
+  const cards = [...(await digitCards(kit)), ...(await inceptionCards(kit)), ...(await styleCards(kit)), ...(await fastStyleCards(kit))];
   return {
     title: 'Synthesis: images made by gradient ascent',
-    intro: ['Class and channel visualization (visualize), feature inversion (invert), DeepDream (dream), texture synthesis (texture) and style transfer (style), all through the one render loop. The digits are checked: each image is fed back through predict.'],
+    intro: ['Class and channel visualization (visualize), feature inversion (invert), DeepDream (dream), texture synthesis (texture) and style transfer (style), all through the one render loop; then the shipped fast style networks (style-apply), one forward pass each. The digits are checked: each image is fed back through predict.'],
     cards,
   };
 }
