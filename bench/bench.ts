@@ -19,6 +19,7 @@ import { fmtMs, fmtRatio, measure, measureInterleaved, table, type Stat } from '
 import { runTorchBench, type TorchOutcome } from './torchCompare';
 import { benchGatys, benchSynthesis } from './synthesisBench';
 import { benchStyle } from './styleBench';
+import { benchStyleOptimizers } from './optimizerBench';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -202,6 +203,7 @@ async function main(): Promise<void> {
       const deps = { timedTogether, ratio, note: (n: string) => notes.push(n), log, report };
       const synthesisRuns = quick ? 2 : 3;
       const gatys = styleOnly ? await benchGatys(incep, deps, synthesisRuns) : await benchSynthesis(incep, deps, synthesisRuns);
+      if (!quick) await benchStyleOptimizers(incep, log, deps.note); // Gatys: Adam vs L-BFGS, 60 evaluations each
       if (withStyle) {
         log('\n[6] fast style transfer: style-apply (transform net forward), style-train step; PyTorch Gatys iteration');
         await benchStyle(incep, gatys, deps, quick ? 3 : 5);

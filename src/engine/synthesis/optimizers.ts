@@ -6,7 +6,17 @@ import * as tf from '../tf';
  */
 export interface Optimizer {
   name: string;
-  step(params: tf.Tensor, gradient: tf.Tensor): tf.Tensor;
+  /**
+   * The next parameters to evaluate. `value` is the objective at `params` (the render loop's
+   * total); an optimizer that searches along lines needs it, the others ignore it.
+   */
+  step(params: tf.Tensor, gradient: tf.Tensor, value?: number): tf.Tensor;
+  /**
+   * Optional: the parameters to keep when the loop ends (budget spent or stopped), given the ones
+   * it would keep. An optimizer that tries points (a line search) gives its best evaluated one.
+   * Returns `params` itself or a new tensor.
+   */
+  settle?(params: tf.Tensor): tf.Tensor;
   dispose(): void;
 }
 

@@ -131,7 +131,7 @@ export async function render(spec: RenderSpec, control: RenderControl): Promise<
       const point = curvePoint(step, names, spec, values!);
       values!.dispose();
       curve.push(point);
-      let next = optimizer.step(params, gradient);
+      let next = optimizer.step(params, gradient, point.total);
       for (const projection of spec.projections ?? []) {
         if (projection.every > 0 && (step + 1) % projection.every === 0) next = replace(next, projection.apply(next, gradient));
       }
@@ -143,6 +143,8 @@ export async function render(spec: RenderSpec, control: RenderControl): Promise<
       const current = params;
       control.onStep?.({ step: step + 1, of: spec.steps, point, image: () => param.toImage(current) });
     }
+    // An optimizer that tries points (L-BFGS's line search) keeps its best evaluated one.
+    if (optimizer.settle) params = replace(params, optimizer.settle(params));
     return { image: param.toImage(params), curve, stepsDone: curve.length, stopped };
   } finally {
     params.dispose();

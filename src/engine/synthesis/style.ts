@@ -6,6 +6,7 @@ import type { LoadedModel } from '../model/loadedModel';
 import { layerL2 } from '../objectives';
 import type { SynthesisDescriptor } from './descriptor';
 import { requireLayers } from './layers';
+import { lbfgs } from './lbfgs';
 import { adam } from './optimizers';
 import { initialPixels, pixelParameterization } from './parameterization';
 import { totalVariation } from './regularizers';
@@ -35,6 +36,7 @@ export interface StyleOptions {
   size?: number;
   seed?: number;
   learningRate?: number;
+  optimizer?: 'adam' | 'lbfgs';
   memoryBudgetBytes?: number;
 }
 
@@ -81,10 +83,11 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
     dreamLayer: { type: 'layer', cliFlag: 'dream-layer', label: 'Dream layer', hint: 'a layer whose L2 to add, DeepDream-like (optional)' },
     dreamWeight: { type: 'number', default: 0, min: 0, cliFlag: 'dream-weight', label: 'Dream weight δ', hint: 'weight of the dream term' },
     smoothing: { type: 'choice', default: 'softmax', choices: ['none', 'softmax'], cliFlag: 'smoothing', label: 'Smoothing', hint: 'softmax over channels before Grams and content (Wang et al. 2021): better style on non-VGG networks' },
-    steps: { type: 'int', default: 300, min: 1, max: 10_000, cliFlag: 'steps', label: 'Steps', hint: 'Adam steps' },
+    steps: { type: 'int', default: 300, min: 1, max: 10_000, cliFlag: 'steps', label: 'Steps', hint: 'forward + backward evaluations (an Adam step is one; an L-BFGS iteration one or more)' },
     size: { type: 'int', default: 256, min: 16, max: 2048, cliFlag: 'size', label: 'Size', hint: "the content image's longer side" },
     seed: { type: 'int', default: 0, min: 0, cliFlag: 'seed', label: 'Seed', hint: 'seed of the noise start and the jitter' },
-    learningRate: { type: 'number', default: 0.02, min: 0, max: 1, cliFlag: 'learning-rate', label: 'Learning rate', hint: 'Adam step size (image in [0, 1])' },
+    learningRate: { type: 'number', default: 0.02, min: 0, max: 1, cliFlag: 'learning-rate', label: 'Learning rate', hint: 'Adam step size (image in [0, 1]); L-BFGS: the largest pixel change of its first step' },
+    optimizer: { type: 'choice', default: 'adam', choices: ['adam', 'lbfgs'], cliFlag: 'optimizer', label: 'Optimizer', hint: 'Adam, or L-BFGS with a strong-Wolfe line search (every trial point counts as a step)' },
   },
   resolve: (o, model) => ({ ...o, contentLayer: o.contentLayer ?? defaultContentLayer(model), styleLayers: o.styleLayers ?? defaultTextureLayers(model) }),
   cost: (o, model) => {
@@ -93,10 +96,10 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
     if (!o.styles?.length) throw new UserError('style needs at least one --style <image>');
     styleBlend(o.styles.length, o.styleWeights);
     requireLayers(model, [o.contentLayer ?? defaultContentLayer(model), ...(o.styleLayers ?? defaultTextureLayers(model)), ...(o.dreamLayer ? [o.dreamLayer] : [])]);
-    return { forwardPasses: steps + 1 + o.styles.length, backwardPasses: steps, summary: `${steps} steps × (1 forward + 1 backward pass), ${o.styles.length} style image${o.styles.length === 1 ? '' : 's'}` };
+    return { forwardPasses: steps + 1 + o.styles.length, backwardPasses: steps, summary: `${steps} ${o.optimizer === 'lbfgs' ? 'L-BFGS evaluations' : 'steps'} × (1 forward + 1 backward pass), ${o.styles.length} style image${o.styles.length === 1 ? '' : 's'}` };
   },
   run: async (ctx, o) => {
-    const { styleScale, contentWeight, styleWeightTotal, tvWeight, init, dreamWeight, smoothing, steps, size, seed, learningRate } = withDefaults(styleMethod, o, ['styleScale', 'contentWeight', 'styleWeightTotal', 'tvWeight', 'init', 'dreamWeight', 'smoothing', 'steps', 'size', 'seed', 'learningRate']);
+    const { styleScale, contentWeight, styleWeightTotal, tvWeight, init, dreamWeight, smoothing, steps, size, seed, learningRate, optimizer } = withDefaults(styleMethod, o, ['styleScale', 'contentWeight', 'styleWeightTotal', 'tvWeight', 'init', 'dreamWeight', 'smoothing', 'steps', 'size', 'seed', 'learningRate', 'optimizer']);
     const { model } = ctx;
     styleMethod.cost(o, model);
     const contentLayer = o.contentLayer ?? defaultContentLayer(model);
@@ -132,7 +135,7 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
         terms,
         penalties,
         // No jitter: the content loss compares feature maps position by position.
-        optimizer: adam(learningRate),
+        optimizer: optimizer === 'lbfgs' ? lbfgs({ firstStep: learningRate }) : adam(learningRate),
         steps,
         seed,
       };
@@ -144,7 +147,7 @@ export const styleMethod: SynthesisDescriptor<StyleOptions> = {
       return {
         image: pixels,
         curve: result.curve,
-        details: { contentLayer, styleLayers: styleLayers.join(','), size: `${width}x${height}`, steps, stepsDone: result.stepsDone, smoothing, contentLossStart: first.content, contentLossEnd: last.content, styleLossStart: first.style, styleLossEnd: last.style },
+        details: { contentLayer, styleLayers: styleLayers.join(','), size: `${width}x${height}`, optimizer, steps, stepsDone: result.stepsDone, smoothing, contentLossStart: first.content, contentLossEnd: last.content, styleLossStart: first.style, styleLossEnd: last.style },
         warnings: result.stopped ? [`stopped after ${result.stepsDone} of ${steps} steps: the image is the one reached so far`] : [],
         stopped: result.stopped,
       };
