@@ -1,8 +1,10 @@
 // End-to-end checks of texture synthesis and style transfer in the Synthesis panel (run after
 // synthesisChecks.ts's, in the same VS Code with InceptionV3, the photo and scream.jpg):
 // "Synthesize Texture…" on the photo, a short run whose preview changes and ends on the texture;
-// "Stylize with ConvScope" on the photo in the Explorer, scream.jpg picked as the style, the
-// content and style controls filled in, a short run shown beside its content and style.
+// "Stylize Image…" from the palette with the shipped scream style network (models/style-scream in
+// the VSIX): the stylized photo at once, beside the photo; "Stylize with ConvScope" on the photo in
+// the Explorer → "Optimize with a style image…", scream.jpg picked as the style, the content and
+// style controls filled in, a short run whose preview changes, shown beside its content and style.
 import type { FrameLocator } from 'playwright-core';
 import { retryUntil, type VsCodeHarness } from './harness';
 import { dropdownValue, imageHash, runEnabled, setOption, setText } from './synthesisPanelHelpers';
@@ -15,6 +17,14 @@ interface Tools {
 }
 
 const styleImage = 'scream.jpg';
+
+/** Clicks the open quick pick's row that holds every one of `texts`. */
+async function pickRow(h: VsCodeHarness, ...texts: string[]): Promise<void> {
+  let row = h.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  for (const text of texts) row = row.filter({ hasText: text });
+  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await row.first().click();
+}
 
 /** Waits for the run's end, counting the distinct preview images on the way. */
 async function runToEnd(f: FrameLocator, timeoutMs: number): Promise<{ seen: number; previews: number; status: string }> {
@@ -57,8 +67,24 @@ export async function textureStyleChecks(t: Tools, h: VsCodeHarness, photo: stri
     return `${seen} distinct previews; ${status}`;
   });
 
-  await t.check('Stylize with ConvScope on the photo: the style image picked, content and style filled in, a short run shown beside them', async () => {
+  await t.check('Stylize Image… from the palette with a shipped style network: the photo through it shows at once, beside the photo', async () => {
+    await h.runCommand('ConvScope: Stylize Image…');
+    await pickRow(h, 'shipped with ConvScope', styleImage);
+    await pickRow(h, photo);
+    const f = await t.waitForPanel(h, 'the style network panel with its result', async (p) => (await dropdownValue(p, '#method')) === 'fast-style' && /^Done: one forward pass/.test(await p.locator('#synth-status').innerText().catch(() => '')), 120_000);
+    if (!(await t.hasImage(f, '#synth-image'))) throw new Error('the stylized image did not decode');
+    const thumbs = f.locator('#synth-sources img.source-thumb');
+    if ((await thumbs.count()) !== 1 || !(await thumbs.first().evaluate((el) => (el as HTMLImageElement).naturalWidth > 0))) throw new Error('the photo is not shown beside the stylized image');
+    const status = (await f.locator('#synth-status').innerText()).trim();
+    await h.screenshot('synthesis-fast-style');
+    // Closed, so the next check finds the InceptionV3 panel as the visible webview.
+    await h.runCommand('View: Close Editor').catch(() => undefined);
+    return status;
+  });
+
+  await t.check('Stylize with ConvScope on the photo → Optimize with a style image…: the style image picked, content and style filled in, a short run whose preview changes, shown beside them', async () => {
     await h.openExplorerContextMenu(photo, 'Stylize with ConvScope');
+    await pickRow(h, 'Optimize with a style image');
     const row = h.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: styleImage }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     await row.click();
@@ -80,7 +106,8 @@ export async function textureStyleChecks(t: Tools, h: VsCodeHarness, photo: stri
     await setOption(f, 'style', 'size', 96);
     await setOption(f, 'style', 'steps', 10);
     await retryUntil('cost of 10 steps', 30_000, async () => /10 steps/.test(await f.locator('#plan').innerText()));
-    const { status } = await runToEnd(f, 180_000);
+    const { status, seen } = await runToEnd(f, 180_000);
+    if (seen < 1) throw new Error('the preview never changed during the run');
     const thumbs = f.locator('#synth-sources img.source-thumb');
     if ((await thumbs.count()) !== 2) throw new Error(`${await thumbs.count()} source thumbnails beside the result, expected content and style`);
     for (let i = 0; i < 2; i++) if (!(await thumbs.nth(i).evaluate((el) => (el as HTMLImageElement).naturalWidth > 0))) throw new Error(`thumbnail ${i} did not decode`);

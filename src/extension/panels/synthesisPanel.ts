@@ -73,7 +73,7 @@ export class SynthesisPanel extends PanelBase<SynthesisToWebview, SynthesisInten
       optionDefaults: effectiveOptionDefaults(methods, this.services.settings().methodSetting) as Record<string, OptionValues>,
       layers: [],
       numClasses: 0,
-      backend: 'engine',
+      backend: await this.services.engine.start().then((r) => r.backend, () => 'engine'),
       files: await this.fileInfos(methods),
     });
   }
