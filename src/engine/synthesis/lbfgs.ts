@@ -65,10 +65,11 @@ export function lbfgs(options: LbfgsOptions = {}): Optimizer & { readonly iterat
       return counter.iterations;
     },
     step: (params, gradient, value) => {
-      if (value === undefined || !Number.isFinite(value)) throw new Error(`L-BFGS needs the objective's value at every step (got ${value})`);
+      if (value === undefined) throw new Error("L-BFGS needs the objective's value at every step");
       const xs = params.dataSync() as Float32Array;
       const gs = gradient.dataSync();
-      const e: Evaluation = { x: Float64Array.from(xs), f: -value, g: new Float64Array(gs.length) };
+      // A value that is not a number counts as +∞: the line search backs off from it.
+      const e: Evaluation = { x: Float64Array.from(xs), f: Number.isNaN(value) ? Infinity : -value, g: new Float64Array(gs.length) };
       for (let i = 0; i < gs.length; i++) e.g[i] = -gs[i]!;
       if (!best || e.f < best.f) best = { f: e.f, x: Float32Array.from(xs) };
       let next: IteratorResult<Float64Array, never>;
