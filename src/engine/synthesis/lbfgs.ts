@@ -17,8 +17,11 @@ import type { Optimizer } from './optimizers';
  * It minimizes f = −objective. History and directions live in Float64Arrays (the two-loop
  * recursion is a few passes over the pixels, cheap beside a pass through a network); the only
  * tensors it makes are the points it returns. The points the loop actually evaluated (after its
- * projection, e.g. the pixel clip) are the ones the history is built from. When the loop ends,
- * `settle` gives the best point evaluated: a trial of an unfinished search may be worse.
+ * projection, e.g. the pixel clip) are the ones the history is built from, and a component the
+ * projection moved off the asked point is taken to sit at a bound: it stays there while its descent
+ * points outwards (a projected L-BFGS on the free components; without it, a photo or a digit with
+ * pixels at 0 or 1 stalls the search on directions the clip undoes). When the loop ends, `settle`
+ * gives the best point evaluated: a trial of an unfinished search may be worse.
  */
 export interface LbfgsOptions {
   /** Pairs (s, y) kept; default 10. */
