@@ -19,8 +19,9 @@ import type { Optimizer } from './optimizers';
  * tensors it makes are the points it returns. The points the loop actually evaluated (after its
  * projection, e.g. the pixel clip) are the ones the history is built from, and a component the
  * projection moved off the asked point is taken to sit at a bound: it stays there while its descent
- * points outwards (a projected L-BFGS on the free components; without it, a photo or a digit with
- * pixels at 0 or 1 stalls the search on directions the clip undoes). When the loop ends, `settle`
+ * points outwards (a projected L-BFGS on the free components; without it, style on a digit, whose
+ * pixels are mostly 0 or 1, stalls on directions the clip undoes: total loss 0.91 after 40
+ * evaluations against 0.41 with it; on the photo bench it makes little difference). When the loop ends, `settle`
  * gives the best point evaluated: a trial of an unfinished search may be worse.
  */
 export interface LbfgsOptions {
