@@ -48,6 +48,10 @@ const { SynthesisPanel } = await import('../../src/extension/panels/synthesisPan
 
 type Msg = { type: string; [k: string]: unknown };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits (up to 10 s) for what the panel does asynchronously: a loaded machine can take longer than send's pause. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done() && waited < 10_000; waited += 20) await sleep(20);
+}
 
 const info: ModelInfoResult = { file: '/m/model.json', kind: 'layers', inputShape: { height: 28, width: 28, channels: 1 }, numClasses: 10, hideClasses: false, layers: synthesisLayers, backend: 'cpu', synthesisMethods: [...synthesisInfos, styleInfo] };
 const settings: Settings = { defaultModel: '', backend: 'auto', colormap: 'magma', methodSetting: () => undefined };
@@ -93,9 +97,10 @@ function open(state: Partial<PanelState> = {}) {
   };
   const services: PanelServices = { engine, extensionUri: { fsPath: '/ext' } as never, log: () => {}, settings: () => settings };
   new SynthesisPanel(panel as never, services, { kind: 'synthesis', model: '/m/model.json', ...state }, () => {});
-  const send = async (m: Msg) => {
+  /** Delivers a message; then waits for `settled` (what the test expects to have happened), else 40 ms. */
+  const send = async (m: Msg, settled?: () => boolean) => {
     receive(m);
-    await sleep(40);
+    await (settled ? until(settled) : sleep(40));
   };
   return { posted, requests, send };
 }
@@ -104,7 +109,7 @@ describe('synthesis panel: image-file options', () => {
   it('the first message carries thumbnails of the view’s files inside the workspace, and only those', async () => {
     const view = { kind: 'synthesis' as const, method: 'style', options: { style: { content: path.join(ws, 'content.png'), styles: [path.join(outside, 'secret.png'), path.join(ws, 'wave.png')] } } };
     const { posted, send } = open({ view });
-    await send({ type: 'ready' });
+    await send({ type: 'ready' }, () => posted.some((m) => m.type === 'synthesisInit'));
     const init = posted.find((m) => m.type === 'synthesisInit') as unknown as { files: PickedFile[] };
     expect(init.files.map((f) => [f.name, f.dataUrl?.slice(0, 22)])).toEqual([
       ['content.png', 'data:image/png;base64,'],
@@ -114,9 +119,9 @@ describe('synthesis panel: image-file options', () => {
 
   it('Choose…: a dialog of images (several for a list); the images inside the workspace come back, the others are refused with the reason', async () => {
     const { posted, send } = open();
-    await send({ type: 'ready' });
+    await send({ type: 'ready' }, () => posted.some((m) => m.type === 'synthesisInit'));
     host.openDialog = [path.join(ws, 'wave.png'), path.join(outside, 'secret.png')];
-    await send({ type: 'pickFile', method: 'style', key: 'styles', many: true });
+    await send({ type: 'pickFile', method: 'style', key: 'styles', many: true }, () => posted.some((m) => m.type === 'filesPicked') && posted.some((m) => m.type === 'error'));
     expect(host.dialogs[0]).toMatchObject({ canSelectMany: true, filters: { Images: ['png', 'jpg', 'jpeg', 'bmp', 'webp'] } });
     const picked = posted.filter((m) => m.type === 'filesPicked');
     expect(picked).toHaveLength(1);
@@ -125,23 +130,23 @@ describe('synthesis panel: image-file options', () => {
     expect(posted.filter((m) => m.type === 'error').map((m) => m.message)).toEqual(['secret.png: outside the workspace; only images inside the workspace folders can be used']);
     // Nothing inside: no files message at all.
     host.openDialog = [path.join(outside, 'secret.png')];
-    await send({ type: 'pickFile', method: 'style', key: 'content', many: false });
+    await send({ type: 'pickFile', method: 'style', key: 'content', many: false }, () => posted.filter((m) => m.type === 'error').length === 2);
     expect(host.dialogs[1]).toMatchObject({ canSelectMany: false });
     expect(posted.filter((m) => m.type === 'filesPicked')).toHaveLength(1);
   });
 
   it('a cost or a run naming a file outside the workspace is refused before the engine sees it', async () => {
     const { posted, requests, send } = open();
-    await send({ type: 'ready' });
+    await send({ type: 'ready' }, () => posted.some((m) => m.type === 'synthesisInit'));
     const bad = { content: path.join(outside, 'secret.png'), styles: [path.join(ws, 'wave.png')] };
-    await send({ type: 'requestPlan', method: 'style', options: bad });
+    await send({ type: 'requestPlan', method: 'style', options: bad }, () => posted.some((m) => m.type === 'planError'));
     expect(posted.find((m) => m.type === 'planError')).toMatchObject({ method: 'style', options: bad, message: expect.stringContaining('secret.png: outside the workspace') });
-    await send({ type: 'run', method: 'style', options: bad });
+    await send({ type: 'run', method: 'style', options: bad }, () => posted.some((m) => m.type === 'error'));
     expect(posted.filter((m) => m.type === 'error').at(-1)?.message).toContain('secret.png: outside the workspace');
     expect(posted.some((m) => m.type === 'runStarted')).toBe(false);
     expect(requests.map((r) => r.method)).toEqual(['model/info']);
     // Inside the workspace the cost is asked for, with the paths as given.
-    await send({ type: 'requestPlan', method: 'style', options: { content: path.join(ws, 'content.png'), styles: [path.join(ws, 'wave.png')], styleWeights: '1' } });
+    await send({ type: 'requestPlan', method: 'style', options: { content: path.join(ws, 'content.png'), styles: [path.join(ws, 'wave.png')], styleWeights: '1' } }, () => requests.length === 2);
     expect(requests.at(-1)).toMatchObject({ method: 'synthesis/plan', params: { method: 'style', options: { styleWeights: '1' } } });
     expect((requests.at(-1)!.params.options as { styles: string[] }).styles).toEqual([path.join(ws, 'wave.png')]);
   });
