@@ -1,6 +1,7 @@
 // ConvScope benchmark: ratios measured in one run, on the same networks and inputs.
 //   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only]
-// --style-only: the Gatys iteration and the fast style transfer part alone (sections 1–4 and the DeepDream and inversion steps skipped).
+// --style-only: sections 1–4 and the DeepDream and inversion steps skipped: the Gatys iteration, the
+// Adam vs L-BFGS comparison (not with --quick) and the fast style transfer part.
 // Every figure is the median of several runs after a warm-up; absolute times are printed too, but
 // they depend on the machine and its load: the ratios are the point. Timings that form a ratio are
 // taken round-robin so they see the same background load. Nothing here asserts.

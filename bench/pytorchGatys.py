@@ -20,6 +20,7 @@
 # Image: pixels p in [-0.5, 0.5], x = p + 0.5 (the model takes RGB in [0, 1]); one step is a forward,
 # a backward to p, an Adam update (lr 0.02) and the clip back to [-0.5, 0.5], then p read back.
 import json
+import os
 import statistics
 import sys
 import time
@@ -120,14 +121,23 @@ for _ in range(runs):
     wall.append((time.perf_counter() - t0) * 1000)
     cpu.append((time.process_time() - c0) * 1000)
 
-# Debian's python3-torch is built with BLAS_INFO=generic: its matmuls (here the Grams) run on
-# whatever libblas.so.3 the system's alternative points to (the reference BLAS unless OpenBLAS is
-# installed); its convolutions use oneDNN (mkldnn) either way.
+# Debian's python3-torch is built with BLAS_INFO=generic: its matmuls (here the Grams, ~3 per layer
+# per step) run on whatever libblas.so.3 the dynamic linker finds: the reference BLAS unless
+# OpenBLAS is installed (then Debian's alternative points to it) or put first on LD_LIBRARY_PATH.
+# On this 2-core machine the 5 forward Grams took ~450 ms on the reference BLAS, ~15-55 ms on
+# OpenBLAS; its convolutions use oneDNN (mkldnn) either way. Say which library was loaded.
 blas = next((part.split("=", 1)[1] for part in torch.__config__.show().replace(",", " ").split() if part.startswith("BLAS_INFO=")), "?")
+try:
+    with open("/proc/self/maps") as maps:
+        libs = sorted({line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1].lower()})
+except OSError:
+    libs = []
+blas_library = os.path.realpath(libs[0]) if libs else "?"
 
 print(json.dumps({
     "torch": torch.__version__,
     "blas": blas,
+    "blas_library": blas_library,
     "torchvision": torchvision.__version__,
     "threads": torch.get_num_threads(),
     "mkldnn": bool(torch.backends.mkldnn.is_available()),

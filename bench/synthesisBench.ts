@@ -89,7 +89,7 @@ export async function benchSynthesis(model: LoadedModel, deps: SynthesisBenchDep
 }
 
 /** One Gatys style-transfer iteration at 256² (content + five Gram layers + TV, softmax smoothing), as `style` runs it. */
-export async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: number): Promise<Stat> {
+export async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, runs: number, label = 'Gatys iteration (content mixed3 + 5 Gram layers + TV)'): Promise<Stat> {
   const size = 256;
   const content = tf.tidy(() => tf.add(initialPixels(size, size, 3, 3, 0.1), 0.5) as tf.Tensor4D);
   const style = tf.tidy(() => tf.add(initialPixels(size, size, 3, 4, 0.2), 0.5) as tf.Tensor4D);
@@ -108,8 +108,8 @@ export async function benchGatys(model: LoadedModel, deps: SynthesisBenchDeps, r
     seed: 1,
   });
   try {
-    const [step] = await deps.timedTogether(`InceptionV3 ${size}² style`, [{ label: 'Gatys iteration (content mixed3 + 5 Gram layers + TV)', fn: () => oneStep(gatys) }], runs);
-    deps.note(`InceptionV3 ${size}² Gatys iteration: ${step!.median.toFixed(0)} ms wall, ${step!.cpuMedian.toFixed(0)} ms CPU (${(1000 / step!.median).toFixed(2)} iterations/s)`);
+    const [step] = await deps.timedTogether(`InceptionV3 ${size}² style`, [{ label, fn: () => oneStep(gatys) }], runs);
+    deps.note(`InceptionV3 ${size}² ${label}: ${step!.median.toFixed(0)} ms wall, ${step!.cpuMedian.toFixed(0)} ms CPU (${(1000 / step!.median).toFixed(2)} iterations/s)`);
     return step!;
   } finally {
     tf.dispose([content, style, target, ...grams.values()]);
