@@ -3,7 +3,7 @@
 // style loss, a resumed run equals an uninterrupted one, a stop keeps a checkpoint, and nothing
 // leaks. The feature network is the tests' small seeded CNN; content images are the bundled photos.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as tf from '../../src/engine/tf';
@@ -32,9 +32,17 @@ beforeAll(async () => {
   small.input.dispose();
   featureNet = small.model;
 });
-afterAll(() => featureNet.dispose());
+afterAll(() => {
+  featureNet.dispose();
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
-const freshDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'convscope-style-')), 'net');
+const madeDirs: string[] = [];
+const freshDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convscope-style-'));
+  madeDirs.push(dir);
+  return path.join(dir, 'net');
+};
 const control = (over: Partial<TrainingControl> = {}): TrainingControl => ({ progress: () => {}, signal: new AbortController().signal, ...over });
 const weightsOf = (file: string) => readFileSync(path.join(path.dirname(file), 'group1-shard1of1.bin'));
 
@@ -161,6 +169,7 @@ describe('style-train', () => {
   it('refuses bad input with one clear line', async () => {
     const run = (o: Partial<StyleTrainOptions>) => trainStyleNetwork(featureNet, { ...tiny, style: scream, contentDir: photos, outModel: freshDir(), steps: 1, ...o }, control());
     const empty = mkdtempSync(path.join(tmpdir(), 'convscope-empty-'));
+    madeDirs.push(empty);
     writeFileSync(path.join(empty, 'broken.png'), 'not a png');
     await expect(run({ contentDir: empty })).rejects.toThrow(/no readable image.*1 could not be decoded/);
     await expect(run({ style: path.join(empty, 'missing.jpg') })).rejects.toThrow(/missing\.jpg/);

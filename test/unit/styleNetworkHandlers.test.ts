@@ -3,7 +3,7 @@
 // a preview image, stop after a step keeps a checkpoint, resume continues it), applied to a photo
 // (a PNG of the asked size), bad input named in the error, and no tensor left behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
@@ -32,14 +32,22 @@ beforeAll(async () => {
   // The cache hands out the in-memory feature network for its (made-up) path.
   handlers = createStyleNetworkHandlers(new ModelCache({ load: async () => featureNet }));
 });
-afterAll(() => featureNet.dispose());
+afterAll(() => {
+  featureNet.dispose();
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function context(over: Partial<JobContext> & { previews?: Omit<PreviewParams, 'jobId'>[] } = {}): JobContext {
   const previews = over.previews;
   return { signal: new AbortController().signal, progress: () => {}, preview: previews ? (make) => previews.push(make()) : undefined, ...over };
 }
 
-const outDir = () => path.join(mkdtempSync(path.join(tmpdir(), 'convscope-style-handler-')), 'net');
+const madeDirs: string[] = [];
+const outDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'convscope-style-handler-'));
+  madeDirs.push(dir);
+  return path.join(dir, 'net');
+};
 const train = (over: Partial<StyleTrainParams>): StyleTrainParams => ({ featureModel: featureFile, style: scream, contentDir: photos, outModel: outDir(), steps: 4, size: 32, batch: 1, checkpointEvery: 2, previewImage: photo, previewSize: 48, ...over });
 
 describe('style network requests', () => {
