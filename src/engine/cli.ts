@@ -10,9 +10,11 @@ import { methodFlagNames, methodsHelp } from './cli/methodFlags';
 import { attributionMethodNames } from './methods/catalog';
 import { synthesisCommand, synthesisMethods } from './synthesis/catalog';
 import { synthesisModelFile } from './cli/synthesisCommand';
+import { styleTrainDefaults } from './synthesis/fastStyle/training';
+import { defaultTransformNetShape } from './synthesis/fastStyle/transformNet';
 
 /** Built when asked for, from the registered methods (their flags and defaults come from their descriptors). */
-const usage = () => `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
+const usage = (t = styleTrainDefaults, n = defaultTransformNetShape) => `convscope <command> --model <model.json> [--image <file>] [options] [--json <file|->] [--out <file.png>]
 
 commands
   info          layer table: type, output shape, parameters, receptive field
@@ -28,9 +30,9 @@ ${synthesisMethods()
   .map((d) => `  ${d.command.padEnd(12)}  ${d.hint}${d.needsImage ? ' (--image F; default model: the bundled InceptionV3)' : ''}\n${methodsHelp('                ', [d]).join('\n').replace(/^( *)[^:]+: /, '$1')}`)
   .join('\n')}
   style-train   train a fast style network (Johnson et al. 2016): --style S --content-dir DIR --out-model DIR
-                [--size 256] [--steps 1000] [--batch 2] [--checkpoint-every 50] [--learning-rate 0.001] [--seed 0]
-                [--content-weight 1] [--style-weight-total 100] [--tv-weight 1] [--style-scale 1] [--smoothing softmax|none]
-                [--content-layer L] [--style-layer L …] [--jitter 2] [--net-width 16] [--residual-blocks 3] [--resume]
+                [--size ${t.size}] [--steps ${t.steps}] [--batch ${t.batch}] [--checkpoint-every ${t.checkpointEvery}] [--learning-rate ${t.learningRate}] [--seed ${t.seed}]
+                [--content-weight ${t.contentWeight}] [--style-weight-total ${t.styleWeight}] [--tv-weight ${t.tvWeight}] [--style-scale ${t.styleScale}] [--smoothing ${t.smoothing}|…]
+                [--content-layer L] [--style-layer L …] [--jitter ${t.jitter}] [--net-width ${n.width}] [--residual-blocks ${n.residualBlocks}] [--resume]
                 --model: the feature network (default: the bundled InceptionV3); Ctrl-C stops and keeps a checkpoint
   style-apply   a photo through a trained style network, one forward pass: --model STYLE_NET/model.json --image F [--size S]
                 synthesis: the cost is printed first; Ctrl-C stops and writes the image so far (twice: cancel);
