@@ -7,8 +7,7 @@ import { resizeBilinear } from '../src/engine/image/resize';
 import { sideBySide } from '../src/engine/render/sideBySide';
 import { applyStyleNetwork } from '../src/engine/synthesis/fastStyle/applyStyle';
 import { loadStyleNetwork } from '../src/engine/synthesis/fastStyle/styleNetwork';
-import type { GalleryCard } from './demoGallery';
-import type { DemoKit } from './demoSynthesis';
+import type { DemoKit, GalleryCard } from './demoGallery';
 
 export async function fastStyleCards(kit: DemoKit): Promise<GalleryCard[]> {
   const models = path.join(kit.root, 'models');

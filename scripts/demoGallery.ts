@@ -1,5 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { RawImage } from '../src/engine/image/rawImage';
+
+/** What a gallery section's maker gets: the repository root, a timed step, and a PNG writer. */
+export interface DemoKit {
+  root: string;
+  step<T>(what: string, run: () => Promise<T>): Promise<T>;
+  savePng(name: string, image: RawImage): string;
+}
 
 /** One picture with its numbers, under a section of the gallery page. */
 export interface GalleryCard {

@@ -20,14 +20,11 @@ import { presetNames } from '../src/engine/synthesis/presets';
 import { visualizeMethod } from '../src/engine/synthesis/visualize';
 import { styleMethod } from '../src/engine/synthesis/style';
 import { textureMethod } from '../src/engine/synthesis/texture';
-import type { GalleryCard, GallerySection } from './demoGallery';
+import type { DemoKit, GalleryCard, GallerySection } from './demoGallery';
+
+export type { DemoKit } from './demoGallery';
 import { fastStyleCards } from './demoFastStyle';
 
-export interface DemoKit {
-  root: string;
-  step<T>(what: string, run: () => Promise<T>): Promise<T>;
-  savePng(name: string, image: RawImage): string;
-}
 
 const signal = new AbortController().signal;
 const noop = () => {};
