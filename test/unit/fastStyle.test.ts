@@ -179,7 +179,7 @@ describe('style-train', () => {
     const used = freshDir();
     await run({ outModel: used });
     await expect(run({ outModel: used })).rejects.toThrow(/not empty.*--resume/);
-    await expect(run({ outModel: used, resume: true, tvWeight: 3 })).rejects.toThrow(/other settings \(tvWeight: 1 there, 3 now\)/);
+    await expect(run({ outModel: used, resume: true, tvWeight: 3 })).rejects.toThrow(/other settings \(tvWeight: 100 there, 3 now\)/);
     await expect(run({ outModel: freshDir(), resume: true })).rejects.toThrow(/holds no style-train checkpoint/);
   });
 
