@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { looksLikeTfjsModel } from './modelRecognition';
-import { sidecarOf, styleNetworkRecordOf, type StyleNetworkInfo } from './styleNetworks';
+import { sidecarPath } from '../shared/sidecarPath';
+import { styleNetworkRecordOf, type StyleNetworkInfo } from './styleNetworks';
 
 /** Files above this size are not read to check whether they are models (weights are in shards). */
 const maxModelJsonBytes = 64 * 1024 * 1024;
@@ -16,7 +17,7 @@ async function scanWorkspace(): Promise<{ models: vscode.Uri[]; styleNetworks: S
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > maxModelJsonBytes) continue;
       if (!looksLikeTfjsModel(decode(await vscode.workspace.fs.readFile(uri)))) continue;
-      const sidecar = await Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(sidecarOf(uri.fsPath)))).then(decode, () => undefined);
+      const sidecar = await Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(sidecarPath(uri.fsPath)))).then(decode, () => undefined);
       const record = sidecar === undefined ? undefined : styleNetworkRecordOf(sidecar);
       if (record) styleNetworks.push({ file: uri.fsPath, ...record });
       else models.push(uri);

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { StyleApplyResult, StyleTrainResult, SynthesisResult } from '../shared/engineProtocol';
 import type { SynthesisMethodInfo } from '../shared/webviewProtocol';
+import { sidecarPath } from '../shared/sidecarPath';
 
 /** The shipped style networks: folders under the extension's models/ (packaged in the VSIX). */
 export const shippedStyleNetworkFolders = ['style-scream', 'style-starry-night'] as const;
@@ -29,13 +30,6 @@ export interface StyleNetworkInfo {
   stepsDone: number;
 }
 
-/** The sidecar (model.convscope.json) of a model file. */
-export function sidecarOf(modelFile: string): string {
-  const base = path.basename(modelFile);
-  const dot = base.lastIndexOf('.');
-  return path.join(path.dirname(modelFile), `${dot > 0 ? base.slice(0, dot) : base}.convscope.json`);
-}
-
 /** The record of a sidecar's text, when it marks a style network. */
 export function styleNetworkRecordOf(sidecarText: string): { style: string; stepsDone: number } | undefined {
   try {
@@ -51,7 +45,7 @@ export function styleNetworkRecordOf(sidecarText: string): { style: string; step
 /** The model file's style network record, or undefined when it is no style network (or has no readable sidecar). */
 export function readStyleNetwork(modelFile: string): StyleNetworkInfo | undefined {
   try {
-    const r = styleNetworkRecordOf(readFileSync(sidecarOf(modelFile), 'utf8'));
+    const r = styleNetworkRecordOf(readFileSync(sidecarPath(modelFile), 'utf8'));
     return r && { file: modelFile, ...r };
   } catch {
     return undefined;

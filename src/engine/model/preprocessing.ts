@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
 import { UserError } from '../errors';
 import { parseJsonText } from './jsonText';
+import { sidecarPath } from '../../shared/sidecarPath';
 
 /**
  * How pixels become model inputs. Pixels (0..255) map linearly onto `inputRange`, then
@@ -34,17 +34,7 @@ export interface ModelConfig {
 
 export const defaultPreprocessing: Preprocessing = { inputRange: [0, 1], channelOrder: 'rgb' };
 
-/** `model.json` → `model.convscope.json`, next to it. */
-/**
- * The sidecar of any model file: its name without the extension, plus `.convscope.json`
- * (model.json → model.convscope.json, net.onnx → net.convscope.json). The one place this is
- * computed.
- */
-export function sidecarPath(modelPath: string): string {
-  const base = path.basename(modelPath);
-  const dot = base.lastIndexOf('.');
-  return path.join(path.dirname(modelPath), `${dot > 0 ? base.slice(0, dot) : base}.convscope.json`);
-}
+export { sidecarPath };
 
 /** Reads the sidecar if present; validates every field and names the file in any error. */
 export function readModelConfig(modelJsonPath: string): ModelConfig {
