@@ -60,6 +60,26 @@ describe('transform network', () => {
     net.dispose();
   });
 
+  it('stylizes a batch exactly as its images one by one (≤ 1e-5), also after the wasm heap has grown', () => {
+    // Instance normalization takes a separate path for one image ([C] operands) and for batches.
+    const net = buildTransformNet({ width: 4, residualBlocks: 1 }, 5);
+    const x = tf.tidy(() => tf.randomUniform([3, 16, 24, 3], 0, 1, 'float32', 7) as tf.Tensor4D);
+    const compare = () => {
+      const batched = tf.tidy(() => stylize(net, x).dataSync());
+      for (let i = 0; i < 3; i++) {
+        const one = tf.tidy(() => stylize(net, tf.slice(x, [i, 0, 0, 0], [1, 16, 24, 3])).dataSync());
+        const offset = i * one.length;
+        expect(Math.max(...Array.from(one, (v, j) => Math.abs(v - batched[offset + j]!)))).toBeLessThanOrEqual(1e-5);
+      }
+    };
+    compare();
+    // A large pass grows the heap (and moves every later allocation).
+    tf.tidy(() => stylize(net, tf.zeros([1, 512, 512, 3]) as tf.Tensor4D).dataSync());
+    compare();
+    x.dispose();
+    net.dispose();
+  });
+
   it('one training step: weight gradients on wasm (our kernels) match the cpu backend to ≤ 1e-4 relative', async () => {
     const net = buildTransformNet({ width: 4, residualBlocks: 1 }, 3);
     const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
