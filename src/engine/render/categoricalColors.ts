@@ -24,11 +24,9 @@ export const CATEGORICAL_PALETTE: readonly (readonly [number, number, number])[]
   [100, 200, 80], // light green
   [180, 140, 230], // lavender
   [74, 58, 30], // dark brown
-  [0, 190, 155], // teal
   [179, 89, 0], // rust
-  [240, 60, 210], // magenta
+  [190, 160, 110], // khaki
   [61, 61, 153], // indigo
-  [140, 175, 20], // lime
 ];
 
 /** Colour of the i-th label; past the end of the palette the colours repeat. */
