@@ -23,9 +23,10 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type * as TF from '../src/engine/tf';
 import { SHARD_BYTES, concatBytes, weightByteLength, writeLayersModel } from './lib/layersFiles';
+import { writeDigitFolder, writePhotoFolder } from './lib/sampleFolders';
 
 /** Bump when the conversion changes, so that existing outputs are redone. */
-const CONVERTER_VERSION = 1;
+const CONVERTER_VERSION = 2;
 
 interface Source {
   /** Folder under nsfwjs/dist/models. */
@@ -33,7 +34,7 @@ interface Source {
   /** Folder under models/. */
   outName: string;
   size: number;
-  /** A frozen ImageNet layer used for the checks. */
+  /** A frozen ImageNet layer used for the checks, and the folder methods' default feature layer (sidecar `featureLayer`). */
   probeLayer: string;
   description: string;
 }
@@ -171,7 +172,7 @@ function fixBatchNorm(a: ReturnType<typeof readSource>): { artifacts: TF.io.Mode
 }
 
 function writeSidecarAndLicense(dir: string, src: Source, fixedBatchNorms: number): void {
-  const sidecar = { preprocessing: { inputRange: [0, 1], channelOrder: 'rgb' }, hideClasses: true, description: src.description };
+  const sidecar = { preprocessing: { inputRange: [0, 1], channelOrder: 'rgb' }, hideClasses: true, featureLayer: src.probeLayer, description: src.description };
   writeFileSync(path.join(dir, 'model.convscope.json'), `${JSON.stringify(sidecar, null, 2)}\n`);
   const note =
     `The model in this folder is converted from the npm package nsfwjs@4.4.0 (Infinite Red, Inc.),\n` +
@@ -189,6 +190,9 @@ function fmtMB(bytes: number): string {
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`nsfwjs at ${path.relative(repoRoot, nsfwjsRoot)}; output under ${path.relative(repoRoot, modelsDir) || '.'}/`);
+  // The labelled folders of the folder methods' demo and tests (seconds; idempotent too).
+  writeDigitFolder(repoRoot, log);
+  writePhotoFolder(repoRoot, log);
   const todo: { src: Source; print: string; fresh: boolean }[] = [];
   for (const src of SOURCES) {
     const { modelJs, shards } = sourceFiles(src);

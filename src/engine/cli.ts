@@ -9,6 +9,7 @@ import { standaloneCommands, standaloneCommandsWithImages, stoppableStandaloneCo
 import { methodFlagNames, methodsHelp } from './cli/methodFlags';
 import { attributionMethodNames } from './methods/catalog';
 import { synthesisCommand, synthesisMethods } from './synthesis/catalog';
+import { folderMethod, folderMethods } from './features/catalog';
 import { synthesisModelFile } from './cli/synthesisCommand';
 import { styleTrainDefaults } from './synthesis/fastStyle/training';
 import { defaultTransformNetShape } from './synthesis/fastStyle/transformNet';
@@ -35,6 +36,11 @@ ${synthesisMethods()
                 [--content-layer L] [--style-layer L …] [--jitter ${t.jitter}] [--net-width ${n.width}] [--residual-blocks ${n.residualBlocks}] [--resume]
                 --model: the feature network (default: the bundled InceptionV3); Ctrl-C stops and keeps a checkpoint
   style-apply   a photo through a trained style network, one forward pass: --model STYLE_NET/model.json --image F [--size S]
+${folderMethods()
+  .map((d) => `  ${d.command.padEnd(12)}  ${d.hint}\n${methodsHelp('                ', [d]).join('\n').replace(/^( *)[^:]+: /, '$1')}`)
+  .join('\n')}
+                folders: --images DIR (labels: subfolder names) [--limit N --seed N: a seeded sample]
+                [--cache-dir D (default ~/.cache/convscope/features) | --no-cache]; Ctrl-C stops and keeps what is done
                 synthesis: the cost is printed first; Ctrl-C stops and writes the image so far (twice: cancel);
                 --json F writes the curve and the run config, --config F.json runs it again (flags override)
 
@@ -64,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
   const stop = new AbortController();
   // A synthesis keeps its image and style-train its checkpoint: the first Ctrl-C stops after the
   // current step, a second cancels.
-  const stoppable = synthesis !== undefined || stoppableStandaloneCommands.has(command);
+  const stoppable = synthesis !== undefined || stoppableStandaloneCommands.has(command) || folderMethod(command) !== undefined;
   const onInterrupt = () => {
     if (stoppable && !stop.signal.aborted) {
       stop.abort();

@@ -41,6 +41,9 @@ export interface MethodInfo {
   label: string;
   hint: string;
   options: OptionSchema;
-  /** 'attribution': a map over the input (saliency panel); 'image': a synthesized picture (synthesis panel). */
-  result: 'attribution' | 'image';
+  /**
+   * 'attribution': a map over the input (saliency panel); 'image': a synthesized picture (synthesis
+   * panel); 'folder': numbers over a folder of images (features, neighbours, embeddings, patches).
+   */
+  result: 'attribution' | 'image' | 'folder';
 }

@@ -35,6 +35,11 @@ const optionSpec = {
   'net-width': { type: 'string' },
   'residual-blocks': { type: 'string' },
   resume: { type: 'boolean' },
+  // Folder methods (features, neighbors, embed, patches): the image source and the feature cache.
+  images: { type: 'string' },
+  limit: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'no-cache': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -23,6 +23,7 @@ export type { CommandContext, CommandOutput } from './commandTypes';
 import { openImage, type Session } from './session';
 import { synthesisMethods } from '../synthesis/catalog';
 import { runSynthesisCommand } from './synthesisCommand';
+import { folderCommands, folderCommandsWithImages } from './folderCommands';
 
 type Command = (ctx: CommandContext) => Promise<CommandOutput>;
 
@@ -137,6 +138,6 @@ function summarize(data: Float32Array): string {
 const synthesisCommands = Object.fromEntries(synthesisMethods().map((d) => [d.command, (ctx: CommandContext) => runSynthesisCommand(d, ctx)]));
 
 /** Commands whose result has a picture for --out. */
-export const commandsWithImages = new Set(['activations', 'filters', 'gram', 'saliency', ...Object.keys(synthesisCommands)]);
+export const commandsWithImages = new Set(['activations', 'filters', 'gram', 'saliency', ...Object.keys(synthesisCommands), ...folderCommandsWithImages]);
 
-export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand, ...synthesisCommands };
+export const commands: Record<string, Command> = { info, predict: predictCommand, activations: activationsCommand, filters: filtersCommand, gram: gramCommand, saliency: saliencyCommand, ...synthesisCommands, ...folderCommands };

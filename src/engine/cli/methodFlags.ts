@@ -2,11 +2,12 @@ import type { OptionSpec } from '../methods/descriptor';
 import type { MethodInfo } from '../../shared/methodSchema';
 import { synthesisMethods } from '../synthesis/catalog';
 import { attributionMethods } from '../methods/catalog';
+import { folderMethods } from '../features/catalog';
 import { choiceFlag, generalFlags, numberFlag, type Flags } from './args';
 
 /** The flags every registered method reads, each once (methods may share one, e.g. --baseline). */
 export function methodFlagNames(): string[] {
-  const all: readonly MethodInfo[] = [...attributionMethods(), ...synthesisMethods()];
+  const all: readonly MethodInfo[] = [...attributionMethods(), ...synthesisMethods(), ...folderMethods()];
   // --layer is a general flag (repeatable); the methods' options that read it need no flag of their own.
   return [...new Set(all.flatMap((d) => Object.values(d.options).map((o) => o.cliFlag)))].filter((f) => !generalFlags.has(f));
 }

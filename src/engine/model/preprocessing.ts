@@ -26,6 +26,12 @@ export interface ModelConfig {
   /** Human description shown in `info`. */
   description?: string;
   /**
+   * The layer whose vectors describe an image for the folder methods (neighbours, maps) when no
+   * --layer is given; default the penultimate layer (for a backbone with a task-specific head, a
+   * layer before that head is better).
+   */
+  featureLayer?: string;
+  /**
    * Marks a style network (a transform net written by `style-train`): how it was trained. Such a
    * model is applied with `style-apply`, not loaded as a classifier.
    */
@@ -80,6 +86,10 @@ export function parseModelConfig(raw: unknown, file: string): ModelConfig {
   if (o.description !== undefined) {
     if (typeof o.description !== 'string') bad('"description" must be a string');
     config.description = o.description as string;
+  }
+  if (o.featureLayer !== undefined) {
+    if (typeof o.featureLayer !== 'string' || o.featureLayer === '') bad('"featureLayer" must be a layer name');
+    config.featureLayer = o.featureLayer as string;
   }
   if (o.styleNetwork !== undefined) {
     if (typeof o.styleNetwork !== 'object' || o.styleNetwork === null || Array.isArray(o.styleNetwork)) bad('"styleNetwork" must be an object');

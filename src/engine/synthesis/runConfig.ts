@@ -5,25 +5,12 @@ import type { SynthesisConfig } from '../../shared/engineProtocol';
 import { UserError } from '../errors';
 import { parseJsonText } from '../model/jsonText';
 import type { LoadedModel } from '../model/loadedModel';
+import { modelSha256 } from '../model/modelHash';
 import type { MethodInfo } from '../../shared/methodSchema';
 
 /** SHA-256 of a file's bytes (a model.json and its weight files: the hash of model.json plus each shard's). */
 export function fileSha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-/** The model's hash: model.json and every weight file it names, so changed weights change it. */
-export function modelSha256(model: LoadedModel): string {
-  const hash = createHash('sha256');
-  const json = readFileSync(model.file);
-  hash.update(json);
-  try {
-    const manifest = JSON.parse(json.toString('utf8')) as { weightsManifest?: Array<{ paths?: string[] }> };
-    for (const group of manifest.weightsManifest ?? []) for (const p of group.paths ?? []) hash.update(readFileSync(path.join(path.dirname(model.file), p)));
-  } catch {
-    // Not a TF.js manifest (other formats): the file's own bytes are the model.
-  }
-  return hash.digest('hex');
 }
 
 /** Every option of the method with its value as run (defaults filled in), for the config. */
