@@ -64,6 +64,8 @@ connection.onRequest(EngineRequests.synthesisPlan, job(handlers.synthesisPlan));
 connection.onRequest(EngineRequests.synthesize, job(handlers.synthesize));
 connection.onRequest(EngineRequests.styleApply, job(handlers.styleApply));
 connection.onRequest(EngineRequests.styleTrain, job(handlers.styleTrain));
+connection.onRequest(EngineRequests.folderPlan, job(handlers.folderPlan));
+connection.onRequest(EngineRequests.folderRun, job(handlers.folderRun));
 connection.onRequest(EngineRequests.status, () => handlers.status());
 connection.onRequest(EngineRequests.stop, ({ jobId }) => {
   const stop = stoppers.get(jobId);

@@ -7,8 +7,10 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import type { CostPlan, MethodInfo } from './methodSchema';
 import type { StyleApplyParams, StyleApplyResult, StyleTrainParams, StyleTrainResult } from './styleNetworkProtocol';
 import type { SynthesisParams, SynthesisResult } from './synthesisProtocol';
+import type { FolderRunParams, FolderRunResult } from './folderProtocol';
 
 export type { StyleApplyParams, StyleApplyResult, StyleTrainParams, StyleTrainResult } from './styleNetworkProtocol';
+export type { EmbedRunResult, FeaturesRunResult, FolderItem, FolderRunParams, FolderRunResult, NeighborsRunResult, PatchesRunResult, PixelBox } from './folderProtocol';
 export type { SynthesisConfig, SynthesisCurvePoint, SynthesisParams, SynthesisResult } from './synthesisProtocol';
 
 export const EngineRequests = {
@@ -26,6 +28,10 @@ export const EngineRequests = {
   styleApply: new RequestType<StyleApplyParams, StyleApplyResult, void>('style/apply'),
   /** Trains a style network (previews: each step's losses, each checkpoint's look); stop ends after the step and keeps a checkpoint, cancel keeps the last one. */
   styleTrain: new RequestType<StyleTrainParams, StyleTrainResult, void>('style/train'),
+  /** What a folder method will cost, and how many images the folder holds, before it runs. */
+  folderPlan: new RequestType<FolderRunParams, CostPlan & { images: number; total: number }, void>('folder/plan'),
+  /** Features, neighbours, a 2-D map or max-activating patches over a folder; progress counts images; stop answers with what is done. */
+  folderRun: new RequestType<FolderRunParams, FolderRunResult, void>('folder/run'),
   status: new RequestType<Record<string, never>, StatusResult, void>('engine/status'),
   /** Ends a running job early: its request then answers with the partial result (cancel discards it). */
   stop: new RequestType<StopParams, StopResult, void>('job/stop'),
@@ -153,6 +159,8 @@ export interface ModelInfoResult {
   methods?: SaliencyMethodInfo[];
   /** The engine's synthesis methods (visualize, invert, dream), from their descriptors; optional here so fakes need not. */
   synthesisMethods?: Array<MethodInfo & { needsImage?: boolean }>;
+  /** The engine's folder methods (features, neighbors, embed, patches), from their descriptors; optional here so fakes need not. */
+  folderMethods?: MethodInfo[];
   /** Always sent by the engine (empty when none), as on SaliencyResult; optional here so fakes need not. */
   warnings?: string[];
 }

@@ -21,6 +21,8 @@ export type { JobContext } from './jobContext';
 import { synthesisMethods } from '../synthesis/catalog';
 import { createStyleNetworkHandlers } from './styleNetworkHandlers';
 import { createSynthesisHandlers } from './synthesisHandlers';
+import { createFolderHandlers } from './folderHandlers';
+import { folderMethods } from '../features/catalog';
 
 
 const png64 = (img: RawImage) => encodePng(img).toString('base64');
@@ -30,6 +32,7 @@ export function createHandlers(models: ModelCache) {
   return {
     ...createSynthesisHandlers(models),
     ...createStyleNetworkHandlers(models),
+    ...createFolderHandlers(models),
     status(): P.StatusResult {
       const m = tf.memory();
       return { rssBytes: process.memoryUsage().rss, tensors: m.numTensors, tensorBytes: m.numBytes, modelsLoaded: models.size };
@@ -48,6 +51,7 @@ export function createHandlers(models: ModelCache) {
         backend: backendInfo().name,
         methods: attributionMethods().map((d) => ({ ...methodInfo(d), defaultCost: defaultCost(d, m) })),
         synthesisMethods: synthesisMethods().map((d) => ({ ...methodInfo(d), needsImage: d.needsImage })),
+        folderMethods: folderMethods().map((d) => methodInfo(d)),
         warnings: [],
       }));
     },
