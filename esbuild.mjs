@@ -5,7 +5,8 @@
 // (src/engine/nativeBackend.ts). Dev-only scripts and the bench keep every package external.
 // Webviews are browser bundles with everything inside.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', sourcemap: true, logLevel: 'warning' };
 /** Optional native backends: loaded from node_modules when present, never bundled. */
@@ -30,6 +31,7 @@ const targets = [
   { ...node, entryPoints: ['scripts/trainStyle.ts'], outfile: 'dist/scripts/trainStyle.js' },
   { ...node, entryPoints: ['scripts/demo.ts'], outfile: 'dist/scripts/demo.js' },
   { ...node, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench/bench.js' },
+  { ...node, entryPoints: ['bench/wasmThreads.ts'], outfile: 'dist/bench/wasmThreads.js' },
 ].filter((t) => t.entryPoints.every((p) => existsSync(p)));
 
 await Promise.all(targets.map((t) => esbuild.build(t)));
@@ -37,4 +39,11 @@ await Promise.all(targets.map((t) => esbuild.build(t)));
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 mkdirSync('dist', { recursive: true });
 for (const f of readdirSync(wasmDir).filter((n) => /^tfjs-backend-wasm.*\.wasm$/.test(n))) copyFileSync(`${wasmDir}/${f}`, `dist/${f}`);
+// The threaded build's Emscripten glue and its pthread worker (src/engine/wasmThreads.ts): the glue
+// is required at run time from dist/ (its workers load the same file); the package's worker module
+// only exports the worker script as a string, written here as a script Node can start.
+const wasmOut = 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out';
+copyFileSync(`${wasmOut}/tfjs-backend-wasm-threaded-simd.js`, 'dist/tfjs-backend-wasm-threaded-simd.js');
+const { wasmWorkerContents } = createRequire(import.meta.url)(`./${wasmOut}/tfjs-backend-wasm-threaded-simd.worker.js`);
+writeFileSync('dist/tfjs-backend-wasm-threaded-simd.worker.js', wasmWorkerContents.replace(/\n/g, '\\n'));
 console.log(`built ${targets.map((t) => t.outfile).join(', ')}`);

@@ -5,6 +5,8 @@ import { injectFaultyKernel } from './kernels/faultInjection';
 import { selfCheckWasmKernels } from './kernels/selfCheck';
 import { loadNativeBackend } from './nativeBackend';
 import { useWasmBinaries } from './wasmBinaries';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { useStockWasm, useThreadedWasm, wantedWasmThreads } from './wasmThreads';
 
 /** What the user asked for; 'auto' tries the fastest first. */
 export type BackendPreference = 'auto' | 'native-gpu' | 'native' | 'wasm' | 'cpu';
@@ -19,6 +21,8 @@ export interface BackendInfo {
   skipped: string[];
   /** Set when our wasm kernels failed the start-up self-check and the stock ones are used. */
   kernelWarning?: string;
+  /** Threads of the wasm backend's pool (1: the single-threaded build). */
+  wasmThreads?: number;
 }
 
 interface Candidate {
@@ -31,10 +35,13 @@ interface Candidate {
 // The native packages are required at run time from node_modules, never bundled: a missing
 // optional package only makes its candidate fail instead of the whole engine. The wasm binaries
 // are found beside the bundle (or in node_modules when run from source).
-const candidates: Candidate[] = [
+const threadsAsked = (): boolean => !/^[01]?$/.test(process.env.CONVSCOPE_WASM_THREADS ?? '');
+const candidates = (): Candidate[] => [
   { pref: 'native-gpu', package: '@tensorflow/tfjs-node-gpu', backendName: 'tensorflow', load: async () => loadNativeBackend('@tensorflow/tfjs-node-gpu') },
   { pref: 'native', package: '@tensorflow/tfjs-node', backendName: 'tensorflow', load: async () => loadNativeBackend('@tensorflow/tfjs-node') },
-  { pref: 'wasm', package: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm', load: async () => useWasmBinaries() },
+  // The threaded build only when CONVSCOPE_WASM_THREADS asks for it; the single-threaded one is next.
+  ...(threadsAsked() ? [{ pref: 'wasm' as const, package: '@tensorflow/tfjs-backend-wasm (threaded)', backendName: 'wasm', load: async () => useThreadedWasm(wantedWasmThreads()) }] : []),
+  { pref: 'wasm', package: '@tensorflow/tfjs-backend-wasm', backendName: 'wasm', load: async () => { useStockWasm(); return useWasmBinaries(); } },
   { pref: 'cpu', package: '@tensorflow/tfjs-backend-cpu', backendName: 'cpu', load: async () => undefined },
 ];
 
@@ -48,9 +55,10 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   if (current) return current;
   // The cpu backend is every test's reference and the last fallback: its kernels must be right.
   registerCpuKernelFixes();
-  const start = preference === 'auto' ? 0 : candidates.findIndex((c) => c.pref === preference);
+  const list = candidates();
+  const start = preference === 'auto' ? 0 : list.findIndex((c) => c.pref === preference);
   const skipped: string[] = [];
-  for (const c of candidates.slice(Math.max(0, start))) {
+  for (const c of list.slice(Math.max(0, start))) {
     try {
       await c.load();
       if (!(await tf.setBackend(c.backendName))) throw new Error(`backend '${c.backendName}' did not initialise`);
@@ -62,7 +70,8 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
         if (faulty) injectFaultyKernel(faulty);
         kernelWarning = selfCheckWasmKernels().warning;
       }
-      current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped, ...(kernelWarning ? { kernelWarning } : {}) };
+      const wasmThreads = c.backendName === 'wasm' ? { wasmThreads: getThreadsCount() } : {};
+      current = { name: c.backendName, package: c.package, tfjsVersion: tf.version_core, skipped, ...(kernelWarning ? { kernelWarning } : {}), ...wasmThreads };
       return current;
     } catch (e) {
       skipped.push(`${c.package}: ${firstLine(e)}`);

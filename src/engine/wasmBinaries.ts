@@ -5,7 +5,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 /**
  * The binaries the wasm backend may pick in Node: vanilla, and SIMD (what Node 20+ gets). The
- * threaded build is shipped too but needs worker threads that Node's detection never reports.
+ * threaded build is never picked by the package in Node; wasmThreads.ts starts it on request.
  */
 export const requiredWasmBinaries = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'] as const;
 
