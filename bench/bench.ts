@@ -1,5 +1,6 @@
 // ConvScope benchmark: ratios measured in one run, on the same networks and inputs.
-//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only]
+//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only] [--no-folders] [--folders-only]
+// --folders-only: section 7 alone (folder features, batching and cache; t-SNE and UMAP against PCA).
 // --style-only: sections 1–4 and the DeepDream and inversion steps skipped: the Gatys iteration, the
 // Adam vs L-BFGS comparison (not with --quick) and the fast style transfer part.
 // Every figure is the median of several runs after a warm-up; absolute times are printed too, but
@@ -21,14 +22,17 @@ import { runTorchBench, type TorchOutcome } from './torchCompare';
 import { benchGatys, benchSynthesis } from './synthesisBench';
 import { benchStyle } from './styleBench';
 import { benchStyleOptimizers } from './optimizerBench';
+import { benchFolders } from './folderBench';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 const argv = new Set(process.argv.slice(2));
 const quick = argv.has('--quick');
 const styleOnly = argv.has('--style-only');
+const foldersOnly = argv.has('--folders-only');
 const withStyle = !argv.has('--no-style') && !argv.has('--no-synthesis');
-const withVgg16 = !argv.has('--no-vgg16') && !styleOnly;
+const withFolders = !argv.has('--no-folders') && !styleOnly;
+const withVgg16 = !argv.has('--no-vgg16') && !styleOnly && !foldersOnly;
 const withTorch = !argv.has('--no-torch') && withVgg16;
 const stockOnVgg16 = !argv.has('--no-stock-vgg16') && !quick;
 const SEED = 16;
@@ -168,7 +172,7 @@ async function main(): Promise<void> {
       cleanup();
     }
     log(`  peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (the VGG-16 weights are 528 MiB)`);
-  } else {
+  } else if (!foldersOnly) {
     notes.push('VGG-16 skipped (--no-vgg16).');
   }
 
@@ -189,10 +193,15 @@ async function main(): Promise<void> {
       log(`  PyTorch comparison skipped: torch is not importable (${torch.reason}). To enable: apt-get install python3-torch`);
       notes.push('PyTorch comparison skipped: torch not importable; enable with `apt-get install python3-torch`.');
     }
-  } else if (!withTorch) {
+  } else if (!withTorch && !foldersOnly) {
     notes.push(`PyTorch comparison skipped (${withVgg16 ? '--no-torch' : 'it needs the VGG-16 section'}).`);
   }
 
+  if (foldersOnly) {
+    await folders();
+    summary(startTensors, t0, undefined);
+    return;
+  }
   if (!styleOnly) await smallNetworks();
 
   // 5. The synthesis loop's overhead on the bundled InceptionV3; 6. fast style transfer against a Gatys iteration.
@@ -215,7 +224,15 @@ async function main(): Promise<void> {
       incep.dispose();
     }
   }
+  if (withFolders) await folders();
   summary(startTensors, t0, torch);
+}
+
+/** Section 7: folder features (batching gain, cache) and 2-D maps against PCA. */
+async function folders(): Promise<void> {
+  log('\n[7] folder methods: features of 1,000 digits (mnist-cnn fc1), batched vs one at a time, cached vs not; t-SNE and UMAP ÷ PCA');
+  await tf.setBackend('wasm');
+  await benchFolders(path.join(__dirname, '..', '..'), { timedTogether, ratio, note: (n) => notes.push(n), log }, quick ? 2 : 3, quick ? [1000] : [1000, 5000]);
 }
 
 /** Sections 2–4: VGG-ish networks at 64² and 128². */

@@ -67,7 +67,8 @@ export function fmtMs(ms: number): string {
 }
 
 export function fmtRatio(r: number): string {
-  return Number.isFinite(r) ? `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×` : 'n/a';
+  // Small ratios (a cache hit against a full run) keep two significant digits instead of printing 0.00×.
+  return Number.isFinite(r) ? `${r >= 10 ? r.toFixed(1) : r >= 0.1 || r === 0 ? r.toFixed(2) : r.toPrecision(2)}×` : 'n/a';
 }
 
 /** A plain fixed-width table. */

@@ -23,6 +23,7 @@ import { loadModel } from '../src/engine/model/loadModel';
 import type { LoadedModel } from '../src/engine/model/loadedModel';
 import { writeGallery, type GalleryCard, type GallerySection } from './demoGallery';
 import { synthesisSection } from './demoSynthesis';
+import { folderSection } from './demoFolders';
 
 const root = path.resolve(__dirname, '../..');
 const outDir = path.join(root, 'demo-gallery');
@@ -159,6 +160,7 @@ async function main(): Promise<void> {
     if (s) sections.push(s);
   }
   sections.push(await synthesisSection({ root, step, savePng }));
+  sections.push(await folderSection({ root, step, savePng }));
   const index = writeGallery(outDir, 'ConvScope demo gallery', backendLine, sections);
   console.log(`gallery: ${index}  (tensors alive: ${tf.memory().numTensors})`);
 }
