@@ -18,6 +18,8 @@ export interface FeatureOptions {
   layer: string;
   pool: Pooling;
   memoryBudgetBytes?: number;
+  /** How long one batch may take (default batching.ts's batchTargetMs, for prompt cancels); tests raise it to force big batches on big networks. */
+  batchTargetMs?: number;
 }
 
 export interface FeatureItem {
@@ -98,6 +100,7 @@ export async function folderFeatures(model: LoadedModel, source: ImageSource, re
           }
         },
         run.stop,
+        options.batchTargetMs,
       );
     }
   } finally {

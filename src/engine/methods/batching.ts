@@ -51,7 +51,7 @@ export async function forEachBatch(total: number, maxBatch: number, signal: Abor
  * error; a cancel on `signal` still throws), so the caller can build a partial result from the
  * `done` samples. At least one batch always runs, so a partial result is never empty.
  */
-export async function runBatches(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => unknown, stop?: AbortSignal): Promise<BatchRun> {
+export async function runBatches(total: number, maxBatch: number, signal: AbortSignal, progress: ProgressFn, what: string, work: (start: number, count: number) => unknown, stop?: AbortSignal, targetMs = batchTargetMs): Promise<BatchRun> {
   let size = 1;
   let largest = 0;
   // Cost of one sample: the last batch's, but falling at most by half per batch, so one fast batch
@@ -68,7 +68,7 @@ export async function runBatches(total: number, maxBatch: number, signal: AbortS
     largest = Math.max(largest, count);
     start += count;
     progress({ fraction: start / total, message: `${what} ${start}/${total}` });
-    size = Math.max(1, Math.min(maxBatch, Math.floor(batchTargetMs / perSample)));
+    size = Math.max(1, Math.min(maxBatch, Math.floor(targetMs / perSample)));
   }
   return { largestBatch: largest, done: total, stopped: false };
 }
