@@ -50,7 +50,7 @@ describe('VSIX contents', () => {
   });
 
   it('ship only files the extension uses at run time (allowlist, so scratch files in dist/ stay out)', () => {
-    const unexpected = listed.filter((f) => !/^(package\.json|README\.md|LICENSE|media\/[\w-]+\.css|dist\/(extension|engine)\.js|dist\/webviews\/\w+\.js|dist\/tfjs-backend-wasm[\w-]*\.wasm)$/.test(f) && !shippedStyleFile.test(f));
+    const unexpected = listed.filter((f) => !/^(package\.json|README\.md|LICENSE|media\/[\w-]+\.css|dist\/(extension|engine)\.js|dist\/webviews\/\w+\.js|dist\/tfjs-backend-wasm[\w-]*\.wasm|dist\/tfjs-backend-wasm-threaded-simd(\.worker)?\.js)$/.test(f) && !shippedStyleFile.test(f));
     expect(unexpected).toEqual([]);
   });
 });
@@ -77,6 +77,27 @@ describe('the shipped files alone', () => {
       expect(r.backend).toBe('wasm');
       expect(r.skipped).toHaveLength(2);
       for (const line of r.skipped) expect(line).toMatch(/^@tensorflow\/tfjs-node(-gpu)?: not installed/);
+      const info: ModelInfoResult = await connection.sendRequest(EngineRequests.modelInfo, { model });
+      expect(info.layers.map((l) => l.name)).toContain('conv1');
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
+  }, 60_000);
+
+  it('start the threaded wasm build when CONVSCOPE_WASM_THREADS asks for it (its glue and worker ship too)', async () => {
+    const ext = path.join(tmp, 'extension-threads');
+    copyListed(ext);
+    const env = { ...process.env, CONVSCOPE_WASM_THREADS: '2' };
+    delete env.CONVSCOPE_BACKEND;
+    const child = fork(path.join(ext, 'dist/engine.js'), [], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
+    const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    const ready = new Promise<ReadyParams>((resolve) => connection.onNotification(EngineNotifications.ready, resolve));
+    connection.listen();
+    try {
+      const r = await ready;
+      expect(r.backend).toBe('wasm');
+      expect(r.backendPackage).toBe('@tensorflow/tfjs-backend-wasm (threaded)');
       const info: ModelInfoResult = await connection.sendRequest(EngineRequests.modelInfo, { model });
       expect(info.layers.map((l) => l.name)).toContain('conv1');
     } finally {
