@@ -1,3 +1,5 @@
+// Colours and natural order of class labels, for the CLI's figures (engine/render) and the
+// panels that plot labelled points (the Embedding map). No imports: both sides use it as is.
 /**
  * Colours for class labels in scatter plots and legends. A fixed list (not a colormap sampled at
  * n points) so a label keeps its colour between runs and between figures of the same folder.

@@ -11,6 +11,7 @@ export const panelKinds = [
   { kind: 'activations', title: 'Activations' },
   { kind: 'saliency', title: 'Saliency' },
   { kind: 'synthesis', title: 'Synthesis' },
+  { kind: 'embedding', title: 'Embedding Map' },
 ] as const;
 
 export type PanelKind = (typeof panelKinds)[number]['kind'];

@@ -4,6 +4,7 @@ import type { PanelRegistry } from '../panels/panelRegistry';
 import { ModelInfoDocuments } from './infoDocument';
 import { pickImage, pickModel } from './pickers';
 import { registerSynthesisCommands } from './synthesisCommands';
+import { registerEmbeddingCommands } from './embeddingCommands';
 
 export interface CommandServices {
   context: vscode.ExtensionContext;
@@ -59,5 +60,6 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (image && m) await s.panels.show({ kind: 'saliency', model: m, image });
     }),
     ...registerSynthesisCommands(s),
+    ...registerEmbeddingCommands(s),
   ];
 }
