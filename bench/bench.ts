@@ -1,5 +1,5 @@
 // ConvScope benchmark: ratios measured in one run, on the same networks and inputs.
-//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only] [--no-folders] [--folders-only]
+//   node esbuild.mjs && node dist/bench/bench.js [--quick] [--no-vgg16] [--no-torch] [--no-stock-vgg16] [--no-synthesis] [--no-style] [--style-only] [--no-folders] [--folders-only] [--no-threads]
 // --folders-only: section 7 alone (folder features, batching and cache; t-SNE and UMAP against PCA).
 // --style-only: sections 1–4 and the DeepDream and inversion steps skipped: the Gatys iteration, the
 // Adam vs L-BFGS comparison (not with --quick) and the fast style transfer part.
@@ -24,6 +24,7 @@ import { benchStyle } from './styleBench';
 import { benchStyleOptimizers } from './optimizerBench';
 import { benchFolders } from './folderBench';
 import * as os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const argv = new Set(process.argv.slice(2));
@@ -225,7 +226,16 @@ async function main(): Promise<void> {
     }
   }
   if (withFolders) await folders();
+  if (!argv.has('--no-threads') && !styleOnly) threads();
   summary(startTensors, t0, torch);
+}
+
+/** Section 8: the threaded wasm build against one thread, in child processes taken in turn (bench/wasmThreads.ts). */
+function threads(): void {
+  log('\n[8] wasm: one thread vs the threaded build with 2 threads (CONVSCOPE_WASM_THREADS), child processes in turn');
+  const out = spawnSync(process.execPath, [path.join(__dirname, 'wasmThreads.js'), '--rounds', quick ? '1' : '2'], { encoding: 'utf8' });
+  for (const line of (out.stdout ?? '').trimEnd().split('\n')) log(`  ${line}`);
+  if (out.status !== 0) notes.push(`threads section failed: ${(out.stderr ?? '').trim().split('\n').pop()}`);
 }
 
 /** Section 7: folder features (batching gain, cache) and 2-D maps against PCA. */

@@ -2,7 +2,8 @@
 // processes taken in turn (1, N, 1, N, …) so that both see the same background load:
 //   node esbuild.mjs && node dist/bench/wasmThreads.js [--threads 2] [--rounds 2]
 // Per child: threads reported by the backend, a 3×3 conv 64→64 on [1,64,64,64], a VGG-ish 128²
-// forward, and its input + weight gradients (our wasm kernels); wall and CPU medians, load average.
+// forward, and its input + weight gradients (our wasm kernels), and style-apply's forward pass of the
+// default transform network at 256² (issue 10's ≤ 150 ms target); wall and CPU medians, load average.
 // The children also save their outputs so the parent can say how far the threaded results are
 // from the single-threaded ones.
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,7 @@ import * as path from 'node:path';
 import * as tf from '../src/engine/tf';
 import { initBackend } from '../src/engine/backend';
 import { buildVgg, seededNormal, seededUniform, vggishSpec } from './networks';
+import { buildTransformNet, stylize } from '../src/engine/synthesis/fastStyle/transformNet';
 import { measure, type Stat } from './timing';
 
 const argv = process.argv.slice(2);
@@ -28,7 +30,7 @@ interface ChildResult {
   load: number[];
 }
 
-const outputs = ['conv', 'vggForward', 'vggInputGrad', 'vggWeightGrad'] as const;
+const outputs = ['conv', 'vggForward', 'vggInputGrad', 'vggWeightGrad', 'styleApply256'] as const;
 
 /**
  * Runs `f` in a tidy and reads its result outside it: a tidy walks every element of an array it
@@ -59,13 +61,17 @@ async function child(outFile: string): Promise<void> {
     if (!g) throw new Error('no gradient for conv2_1/kernel');
     return g[1];
   });
+  const styleNet = buildTransformNet();
+  const photo = tf.tensor4d(seededUniform(5, 256 * 256 * 3), [1, 256, 256, 3]);
+  const styleApply = (): Float32Array => read(() => stylize(styleNet, photo));
   const stats = [
     await measure('conv 3×3 64→64 [1,64,64,64]', conv, { runs: 10, warmup: 3 }),
     await measure(`${spec.name} forward`, forward, { runs: 8, warmup: 2 }),
     await measure(`${spec.name} input gradient`, inputGrad, { runs: 4, warmup: 1 }),
     await measure(`${spec.name} all weight gradients`, weightGrad, { runs: 3, warmup: 1 }),
+    await measure('style-apply 256² (transform net)', styleApply, { runs: 8, warmup: 2 }),
   ];
-  const values = [conv(), forward(), inputGrad(), weightGrad()];
+  const values = [conv(), forward(), inputGrad(), weightGrad(), styleApply()];
   writeFileSync(outFile, Buffer.concat(values.map((v) => Buffer.concat([Buffer.from(new Uint32Array([v.length]).buffer), Buffer.from(v.buffer, v.byteOffset, v.byteLength)]))));
   const result: ChildResult = { threads: info.wasmThreads ?? 1, package: info.package, sharedMemory: wasm.HEAPU8.buffer instanceof SharedArrayBuffer, stats, load: loadavg() };
   process.stdout.write(JSON.stringify(result));
