@@ -2,10 +2,10 @@
 import { open, stat, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 
-export type ExportFormat = 'png' | 'json';
+export type ExportFormat = 'png' | 'json' | 'csv';
 
 /** The formats one export comes in; a stem is taken for all of them together. */
-const pairedFormats: readonly ExportFormat[] = ['png', 'json'];
+const pairedFormats: readonly ExportFormat[] = ['png', 'json', 'csv'];
 
 /** Gives up after this many numbered names (a folder that full is a mistake somewhere). */
 const maxSuffix = 10_000;

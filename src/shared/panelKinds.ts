@@ -11,6 +11,8 @@ export const panelKinds = [
   { kind: 'activations', title: 'Activations' },
   { kind: 'saliency', title: 'Saliency' },
   { kind: 'synthesis', title: 'Synthesis' },
+  { kind: 'neighbors', title: 'Neighbours' },
+  { kind: 'patches', title: 'Max-activating Patches' },
   { kind: 'embedding', title: 'Embedding Map' },
 ] as const;
 

@@ -4,6 +4,7 @@
 import type { ActivationsResult, ClassScore, ColormapName, FilterMode, FiltersResult, LayerInfo, PreviewParams, SaliencyMethodInfo, SaliencyMethodName, SaliencyOptions, SaliencyPlanResult, SaliencyResult, SynthesisResult, TargetSpec } from './engineProtocol';
 import type { CostPlan, MethodInfo } from './methodSchema';
 import type { PanelKind } from './panelKinds';
+import type { NeighborsView, PatchesView } from './folderPanelViews';
 import type { EmbeddingView } from './embeddingView';
 
 /** The kinds come from the one table in panelKinds.ts; re-exported for the files that import them from here. */
@@ -48,7 +49,7 @@ export interface SynthesisView {
   /** The user's option values per method (valid ones only); an option absent here takes the method's default. */
   options?: Record<string, OptionValues>;
 }
-export type PanelView = FiltersView | ActivationsView | SaliencyView | SynthesisView | EmbeddingView;
+export type PanelView = FiltersView | ActivationsView | SaliencyView | SynthesisView | EmbeddingView | NeighborsView | PatchesView;
 
 /** What a panel keeps across a window reload (webview getState/setState + serializer). */
 export interface PanelState {
@@ -192,5 +193,7 @@ export const defaultViews = {
   activations: { kind: 'activations', order: 'mean', neuronMethod: 'guided' } as ActivationsView,
   saliency: { kind: 'saliency', methods: ['vanilla'], opacity: 0.5, colormap: 'auto' } as SaliencyView,
   synthesis: { kind: 'synthesis', method: 'dream' } as SynthesisView,
+  neighbors: { kind: 'neighbors', k: 6, metric: 'cosine', space: 'both' } as NeighborsView,
+  patches: { kind: 'patches', top: 9 } as PatchesView,
   embedding: { kind: 'embedding' } as EmbeddingView,
 } satisfies { [K in PanelKind]: Extract<PanelView, { kind: K }> };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerNode, ModelExplorer } from '../modelExplorer';
 import type { PanelRegistry } from '../panels/panelRegistry';
+import { registerFolderCommands } from './folderCommands';
 import { ModelInfoDocuments } from './infoDocument';
 import { pickImage, pickModel } from './pickers';
 import { registerSynthesisCommands } from './synthesisCommands';
@@ -60,6 +61,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (image && m) await s.panels.show({ kind: 'saliency', model: m, image });
     }),
     ...registerSynthesisCommands(s),
+    ...registerFolderCommands(s),
     ...registerEmbeddingCommands(s),
   ];
 }
