@@ -165,6 +165,24 @@ describe('the Neighbours panel', () => {
     expect(host.opened).toEqual([path.join(folder, '1', 'd.png')]);
   });
 
+  it('pointed at another query or layer (a command, the embedding map) it runs again with them', async () => {
+    const { instance, requests, send, folder, query, finish } = open();
+    await send({ type: 'ready' });
+    finish(result(folder, query));
+    await flush();
+    const runs = () => requests.filter((r) => r.method === 'folder/run').map((r) => r.params.options);
+    void instance.retarget({ layer: 'conv1' });
+    await flush();
+    expect(runs().at(-1)).toMatchObject({ query, layer: 'conv1' });
+    finish(result(folder, query));
+    await flush();
+    const other = path.join(folder, '9', 'c.png');
+    void instance.retarget({ image: other });
+    await flush();
+    expect(runs().at(-1)).toMatchObject({ query: other, layer: 'conv1' });
+    expect(runs()).toHaveLength(3);
+  });
+
   it('exports CSV and JSON side by side, the PNG from the figure the webview draws, and never over an earlier export', async () => {
     const { posted, send, folder, query, finish } = open();
     await send({ type: 'export', format: 'csv' });

@@ -21,7 +21,7 @@ const runTimeoutMs = 60 * 60_000;
  */
 export class NeighborsPanel extends PanelBase<NeighborsToWebview, NeighborsIntent> {
   /** The last result: re-sent to a reloading webview, and what export writes. */
-  private last: { result: NeighborsRunResult; folder: string; query: string } | undefined;
+  private last: { result: NeighborsRunResult; folder: string; query: string; layer: string } | undefined;
   private current: { job?: JobHandle } | undefined;
   private roots: string[] = [];
   /** The file name each result was last exported under: its PNG, CSV and JSON go side by side. */
@@ -51,7 +51,8 @@ export class NeighborsPanel extends PanelBase<NeighborsToWebview, NeighborsInten
     this.postInit(info);
     const view = viewOf(this.state, 'neighbors');
     const last = this.last;
-    if (last && last.query === this.state.image && last.folder === view.folder) this.post({ type: 'neighbors', result: neighborsShown(last.result, last.folder, this.shown()) });
+    // The same query, folder and layer (a command or the embedding map may name another layer): show it again.
+    if (last && last.query === this.state.image && last.folder === view.folder && last.layer === (this.state.layer ?? '')) this.post({ type: 'neighbors', result: neighborsShown(last.result, last.folder, this.shown()) });
     else if (this.current) this.post({ type: 'runStarted' });
     // A query and a folder and nothing computed for them yet (a command opened the panel): run at once.
     else if (this.state.image && view.folder) await this.runNeighbors(view, this.state.layer ?? '');
@@ -120,7 +121,7 @@ export class NeighborsPanel extends PanelBase<NeighborsToWebview, NeighborsInten
       try {
         const result = await this.services.engine.request(EngineRequests.folderRun, params, { signal, onProgress, timeoutMs: runTimeoutMs, onJob: (job) => (current.job = job) });
         if (result.method !== 'neighbors') throw new Error(`the engine answered a ${result.method} run`);
-        this.last = { result, folder, query };
+        this.last = { result, folder, query, layer };
         this.post({ type: 'neighbors', result: neighborsShown(result, folder, this.shown()) });
       } finally {
         if (this.current === current) this.current = undefined;
