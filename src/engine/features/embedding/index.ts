@@ -23,7 +23,8 @@ export interface Embedding {
 /**
  * t-SNE and UMAP first reduce to this many dimensions with PCA when D is larger (standard practice,
  * as in van der Maaten's bhtsne and scikit-learn's advice): it removes noise dimensions and makes
- * the neighbour search, the costliest part, D/50 times cheaper.
+ * the neighbour search, the costliest part, D/50 times cheaper. The subspace is found by
+ * randomized subspace iteration: t-SNE and UMAP need it, not axes exact to rounding.
  */
 export const PRE_REDUCTION_DIMENSIONS = 50;
 
@@ -39,7 +40,7 @@ export async function embed(vectors: Float32Array[] | number[][], options: Embed
   let x: Float64Array;
   let dims = d;
   if (d > PRE_REDUCTION_DIMENSIONS) {
-    x = (await pca(vectors, PRE_REDUCTION_DIMENSIONS, signal)).points;
+    x = (await pca(vectors, PRE_REDUCTION_DIMENSIONS, signal, 'randomized')).points;
     dims = PRE_REDUCTION_DIMENSIONS;
   } else {
     x = new Float64Array(n * d);

@@ -2,7 +2,7 @@
 // For D ≤ N the D×D covariance is decomposed; for D > N (2,048-D features of a few hundred images)
 // the N×N Gram matrix XXᵀ is, which has the same non-zero eigenvalues, and each component is
 // recovered as Xᵀu/√λ. Either way the cost is N·D·min(N, D) to form the matrix plus the eigen solve.
-import { topEigen } from './topEigen';
+import { approximateTopEigen, topEigen } from './topEigen';
 import { pause } from './cooperative';
 
 export interface PcaResult {
@@ -17,8 +17,13 @@ export interface PcaResult {
   mean: Float64Array;
 }
 
-/** Rows of `data` are the N points, each of length `d`. */
-export async function pca(data: ArrayLike<number>[], k = 2, signal?: AbortSignal): Promise<PcaResult> {
+/**
+ * Rows of `data` are the N points, each of length `d`. `solver`: 'exact' converges to rounding
+ * (the PCA map); 'randomized' finds the dominant subspace at a fixed cost (the reduction before
+ * t-SNE and UMAP; see topEigen.ts). Matrices up to 96×96 are solved exactly either way.
+ */
+export async function pca(data: ArrayLike<number>[], k = 2, signal?: AbortSignal, solver: 'exact' | 'randomized' = 'exact'): Promise<PcaResult> {
+  const solve = (a: Float64Array, size: number, count: number) => (solver === 'exact' ? topEigen(a, size, count, { signal }) : approximateTopEigen(a, size, count, { signal }));
   const n = data.length;
   const d = data[0]?.length ?? 0;
   const mean = new Float64Array(d);
@@ -39,14 +44,14 @@ export async function pca(data: ArrayLike<number>[], k = 2, signal?: AbortSignal
   const variances: number[] = new Array<number>(k).fill(0);
   if (d <= n) {
     const cov = await crossProducts(x, n, d, 'columns', signal);
-    const eig = await topEigen(cov, d, solved, signal);
+    const eig = await solve(cov, d, solved);
     for (let c = 0; c < solved; c++) {
       variances[c] = Math.max(0, eig.values[c]!);
       components.set(eig.vectors.subarray(c * d, (c + 1) * d), c * d);
     }
   } else {
     const gram = await crossProducts(x, n, d, 'rows', signal);
-    const eig = await topEigen(gram, n, solved, signal);
+    const eig = await solve(gram, n, solved);
     for (let c = 0; c < solved; c++) {
       const lambda = Math.max(0, eig.values[c]!);
       variances[c] = lambda;
