@@ -38,7 +38,7 @@ const exports = (['png', 'csv', 'json'] as const).map((format) => button(`Export
 const summary = h('span', { id: 'neighbors-summary', class: 'summary' });
 replace(
   shell.controls,
-  h('div', { class: 'control-row' }, field('Query', h('span', {}, queryName, button('Change…', () => api.post({ type: 'pickQuery' }), { appearance: 'secondary' }))), field('Image folder', h('span', {}, folderName, button('Change…', () => api.post({ type: 'pickFolder' }), { appearance: 'secondary' })))),
+  h('div', { class: 'control-row' }, field('Query', h('span', { class: 'picked-path' }, queryName, button('Change…', () => api.post({ type: 'pickQuery' }), { appearance: 'secondary' }))), field('Image folder', h('span', { class: 'picked-path' }, folderName, button('Change…', () => api.post({ type: 'pickFolder' }), { appearance: 'secondary' })))),
   h('div', { class: 'control-row' }, field('k', kField), field('Metric', metricPicker.element), field('Space', spacePicker.element), field('Layer', layerPicker.element), runButton, stopButton, ...exports),
   summary,
 );

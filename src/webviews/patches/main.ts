@@ -27,7 +27,7 @@ const exports = (['png', 'json'] as const).map((format) => button(`Export ${form
 const summary = h('span', { id: 'patches-summary', class: 'summary' });
 replace(
   shell.controls,
-  h('div', { class: 'control-row' }, field('Image folder', h('span', {}, folderName, button('Change…', () => api.post({ type: 'pickFolder' }), { appearance: 'secondary' })))),
+  h('div', { class: 'control-row' }, field('Image folder', h('span', { class: 'picked-path' }, folderName, button('Change…', () => api.post({ type: 'pickFolder' }), { appearance: 'secondary' })))),
   h('div', { class: 'control-row' }, field('Layer', layerPicker.element), field('Channel', channelField), field('Top', topField), runButton, stopButton, ...exports),
   summary,
 );
