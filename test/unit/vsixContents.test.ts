@@ -88,7 +88,7 @@ describe('the shipped files alone', () => {
   it('start the threaded wasm build when CONVSCOPE_WASM_THREADS asks for it (its glue and worker ship too)', async () => {
     const ext = path.join(tmp, 'extension-threads');
     copyListed(ext);
-    const env = { ...process.env, CONVSCOPE_WASM_THREADS: '2' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CONVSCOPE_WASM_THREADS: '2' };
     delete env.CONVSCOPE_BACKEND;
     const child = fork(path.join(ext, 'dist/engine.js'), [], { cwd: tmp, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
