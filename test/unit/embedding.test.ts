@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { embed, neighbourAccuracy, pca } from '../../src/engine/features/embedding/index';
 import { jacobiEigen } from '../../src/engine/features/embedding/jacobiEigen';
-import { approximateTopEigen, topEigen } from '../../src/engine/features/embedding/topEigen';
+import { topEigen } from '../../src/engine/features/embedding/topEigen';
+import { approximateTopEigen } from '../../src/engine/features/embedding/randomizedEigen';
 import { nearestNeighbours } from '../../src/engine/features/embedding/knn';
 import { conditionalAffinities, symmetrize } from '../../src/engine/features/embedding/affinities';
 import { QuadTree } from '../../src/engine/features/embedding/quadtree';

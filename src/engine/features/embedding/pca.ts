@@ -2,7 +2,8 @@
 // For D ≤ N the D×D covariance is decomposed; for D > N (2,048-D features of a few hundred images)
 // the N×N Gram matrix XXᵀ is, which has the same non-zero eigenvalues, and each component is
 // recovered as Xᵀu/√λ. Either way the cost is N·D·min(N, D) to form the matrix plus the eigen solve.
-import { approximateTopEigen, topEigen } from './topEigen';
+import { topEigen } from './topEigen';
+import { approximateTopEigen } from './randomizedEigen';
 import { pause } from './cooperative';
 
 export interface PcaResult {
@@ -87,30 +88,47 @@ export async function pca(data: ArrayLike<number>[], k = 2, signal?: AbortSignal
 
 /** XᵀX ('columns', D×D) or XXᵀ ('rows', N×N) of the N×D matrix x; symmetric, so half is computed. */
 async function crossProducts(x: Float64Array, n: number, d: number, of: 'columns' | 'rows', signal?: AbortSignal): Promise<Float64Array> {
-  if (of === 'rows') {
-    const g = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += x[i * d + t]! * x[j * d + t]!;
-        g[i * n + j] = g[j * n + i] = s;
+  if (of === 'rows') return rowProducts(x, n, d, signal);
+  // XᵀX as the row products of Xᵀ: dot products of contiguous columns stay in cache, where
+  // accumulating N outer products would stream the whole D×D matrix through memory N times.
+  const xt = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xt[j * n + i] = x[i * d + j]!;
+  return rowProducts(xt, d, n, signal);
+}
+
+/** M·Mᵀ of the rows×len matrix m: four dot products per pass over row i, so its loads are shared. */
+async function rowProducts(m: Float64Array, rows: number, len: number, signal?: AbortSignal): Promise<Float64Array> {
+  const g = new Float64Array(rows * rows);
+  for (let i = 0; i < rows; i++) {
+    const oi = i * len;
+    let j = i;
+    for (; j + 3 < rows; j += 4) {
+      const o0 = j * len;
+      const o1 = o0 + len;
+      const o2 = o1 + len;
+      const o3 = o2 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = 0; t < len; t++) {
+        const v = m[oi + t]!;
+        s0 += v * m[o0 + t]!;
+        s1 += v * m[o1 + t]!;
+        s2 += v * m[o2 + t]!;
+        s3 += v * m[o3 + t]!;
       }
-      if (i % 64 === 63) await pause(signal);
+      g[i * rows + j] = g[j * rows + i] = s0;
+      g[i * rows + j + 1] = g[(j + 1) * rows + i] = s1;
+      g[i * rows + j + 2] = g[(j + 2) * rows + i] = s2;
+      g[i * rows + j + 3] = g[(j + 3) * rows + i] = s3;
     }
-    return g;
-  }
-  // Accumulate outer products row by row: reads x in order, which matters for large N.
-  const c = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) {
-    const o = i * d;
-    for (let a = 0; a < d; a++) {
-      const xa = x[o + a]!;
-      if (xa === 0) continue;
-      const ca = a * d;
-      for (let b = a; b < d; b++) c[ca + b] += xa * x[o + b]!;
+    for (; j < rows; j++) {
+      let s = 0;
+      for (let t = 0; t < len; t++) s += m[oi + t]! * m[j * len + t]!;
+      g[i * rows + j] = g[j * rows + i] = s;
     }
-    if (i % 256 === 255) await pause(signal);
+    if (i % 16 === 15) await pause(signal);
   }
-  for (let a = 0; a < d; a++) for (let b = a + 1; b < d; b++) c[b * d + a] = c[a * d + b]!;
-  return c;
+  return g;
 }

@@ -10,7 +10,7 @@ import { seededRandom, normalFrom } from './random';
 import { pause } from './cooperative';
 
 /** Matrices up to this size are solved whole by Jacobi. */
-const JACOBI_LIMIT = 96;
+export const JACOBI_LIMIT = 96;
 
 export interface TopEigenOptions {
   /** Relative residual at which a Ritz pair counts as converged. */
@@ -106,82 +106,12 @@ function ritz(alpha: number[], beta: number[], lastBeta: number, q: Float64Array
 }
 
 /** w minus its projection on the first m rows of q (orthonormal), Gram–Schmidt twice ("twice is enough"). */
-function orthogonalize(w: Float64Array, q: Float64Array, m: number, n: number): void {
+export function orthogonalize(w: Float64Array, q: Float64Array, m: number, n: number): void {
   for (let pass = 0; pass < 2; pass++) {
     for (let j = 0; j < m; j++) {
       let d = 0;
       for (let t = 0; t < n; t++) d += w[t]! * q[j * n + t]!;
       for (let t = 0; t < n; t++) w[t] -= d * q[j * n + t]!;
-    }
-  }
-}
-
-/**
- * The dominant k-dimensional eigenspace only approximately: randomized subspace iteration (Halko,
- * Martinsson & Tropp 2011) with a few power steps and a Rayleigh–Ritz step, a fixed cost of about
- * (powerSteps + 2)·n²·(k + 20). For PCA as a first step of t-SNE and UMAP, which need the
- * high-variance subspace (noise removed, neighbour search cheaper), not axes exact to rounding:
- * on the flat spectra of real features Lanczos needs hundreds of steps for k = 50.
- */
-export async function approximateTopEigen(a: Float64Array, n: number, k: number, options: { powerSteps?: number; signal?: AbortSignal } = {}): Promise<Eigen> {
-  k = Math.min(k, n);
-  if (n <= JACOBI_LIMIT) return topEigen(a, n, k, options);
-  const p = Math.min(n, k + 20);
-  const normal = normalFrom(seededRandom(0x5eed));
-  let q: Float64Array = new Float64Array(p * n);
-  for (let t = 0; t < q.length; t++) q[t] = normal();
-  orthonormalizeRows(q, p, n);
-  for (let step = 0; step < (options.powerSteps ?? 6); step++) {
-    q = multiplyRows(a, n, q, p);
-    orthonormalizeRows(q, p, n);
-    await pause(options.signal);
-  }
-  const w = multiplyRows(a, n, q, p);
-  const h = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = i; j < p; j++) {
-      let s = 0;
-      for (let t = 0; t < n; t++) s += q[i * n + t]! * w[j * n + t]!;
-      h[i * p + j] = h[j * p + i] = s;
-    }
-  }
-  const small = jacobiEigen(h, p);
-  const vectors = new Float64Array(k * n);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < p; j++) {
-      const s = small.vectors[i * p + j]!;
-      for (let t = 0; t < n; t++) vectors[i * n + t] += s * q[j * n + t]!;
-    }
-  }
-  return { values: small.values.slice(0, k), vectors };
-}
-
-/** Row i of the result: A·(row i of q), for the symmetric n×n A. */
-function multiplyRows(a: Float64Array, n: number, q: Float64Array, p: number): Float64Array {
-  const out = new Float64Array(p * n);
-  for (let r = 0; r < n; r++) {
-    for (let i = 0; i < p; i++) {
-      let s = 0;
-      for (let t = 0; t < n; t++) s += a[r * n + t]! * q[i * n + t]!;
-      out[i * n + r] = s;
-    }
-  }
-  return out;
-}
-
-/** Modified Gram–Schmidt over the p rows of q, twice; a row that collapses is replaced by a unit vector. */
-function orthonormalizeRows(q: Float64Array, p: number, n: number): void {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < p; i++) {
-      const row = q.subarray(i * n, (i + 1) * n);
-      orthogonalize(row, q, i, n);
-      let norm = 0;
-      for (let t = 0; t < n; t++) norm += row[t]! * row[t]!;
-      norm = Math.sqrt(norm);
-      if (norm < 1e-300) {
-        row.fill(0);
-        row[i % n] = 1;
-      } else for (let t = 0; t < n; t++) row[t] /= norm;
     }
   }
 }
