@@ -74,7 +74,6 @@ export class QuadTree {
     while (top > 0) {
       const o = stack[--top]! * STRIDE;
       const c = t[o + COUNT]!;
-      if (c === 0) continue;
       const dx = px - t[o + MX]!;
       const dy = py - t[o + MY]!;
       const d2 = dx * dx + dy * dy;
@@ -90,10 +89,8 @@ export class QuadTree {
         fx += m * dx;
         fy += m * dy;
       } else {
-        stack[top++] = first;
-        stack[top++] = first + 1;
-        stack[top++] = first + 2;
-        stack[top++] = first + 3;
+        // Empty quadrants are common (every split makes four): never push them.
+        for (let ch = first; ch < first + 4; ch++) if (t[ch * STRIDE + COUNT] !== 0) stack[top++] = ch;
       }
     }
     force[2 * i] += fx;
