@@ -2,6 +2,8 @@
 // comes from our exact kNN (umap-js's own search is approximate and random), and the epochs are run
 // one by one here so that progress and cancel work and the event loop is not blocked. umap-js takes
 // its random source as an option, so a seed fixes the start and the negative samples.
+// One part cannot yield: umap-js's initializeFit (fuzzy graph, start layout) is synchronous, about
+// 2–5 s at 5,000 points, so a cancel or progress waits that long there.
 import { UMAP } from 'umap-js';
 import { nearestNeighbours } from './knn';
 import { seededRandom } from './random';
