@@ -56,6 +56,14 @@ describe('folder requests', () => {
     expect(e.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
   });
 
+  it('a small folder gets a smaller perplexity / neighbourhood with a warning, not an error', async () => {
+    const t = (await handlers.folderRun({ method: 'embed', model: mnistFile, images: folder, options: { method: 'tsne', iterations: 250 } }, ctx())) as EmbedRunResult;
+    expect(t.points).toHaveLength(12);
+    expect(t.warnings).toEqual(['perplexity lowered from 30 to 3 for 12 images (t-SNE reads 3 × perplexity neighbours of each image)']);
+    const u = (await handlers.folderRun({ method: 'embed', model: mnistFile, images: folder, options: { method: 'umap', neighbors: 40 } }, ctx())) as EmbedRunResult;
+    expect(u.warnings).toEqual(['neighbours lowered from 40 to 11 for 12 images']);
+  });
+
   it('patches: crops and guided maps as PNGs of the box size, the box also in source pixels', async () => {
     const before = tf.memory().numTensors;
     const r = (await handlers.folderRun({ method: 'patches', model: mnistFile, images: folder, options: { layer: 'conv3', channel: 7, top: 4 } }, ctx())) as PatchesRunResult;

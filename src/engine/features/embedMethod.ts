@@ -64,14 +64,35 @@ export const embedMethod: FolderMethodDescriptor<EmbedOptions, EmbedResult> = {
     if (f.items.length < 3) throw new UserError(`only ${f.items.length} image${f.items.length === 1 ? '' : 's'} could be read (${f.skipped.length} skipped); an embedding needs at least 3`);
     // The counts say what the model did: pixels need none.
     if (options.space === 'pixels') Object.assign(f, { computed: 0, cached: 0 });
+    const { perplexity, neighbors, notes } = fitToFolder(options, f.items.length);
     const map = await embed(
       f.items.map((i) => i.vector),
-      { method: options.method, perplexity: options.perplexity, iterations: options.iterations, neighbors: options.neighbors, minDist: options.minDist, seed: options.seed },
+      { method: options.method, perplexity, iterations: options.iterations, neighbors, minDist: options.minDist, seed: options.seed },
       (fraction) => ctx.progress({ fraction: 0.7 + 0.3 * fraction, message: `${options.method} ${Math.round(100 * fraction)}%` }),
       ctx.signal,
     );
     const points = f.items.map((item, i) => ({ path: item.image.path, relative: item.image.relative, label: item.image.label, x: map.points[i]![0], y: map.points[i]![1] }));
-    const warnings = [...f.warnings, ...(f.stopped ? [`stopped early: the map shows the ${f.items.length} images done so far`] : [])];
+    const warnings = [...f.warnings, ...notes, ...(f.stopped ? [`stopped early: the map shows the ${f.items.length} images done so far`] : [])];
     return { method: options.method, layer: f.layer, dim: f.dim, points, ...(map.explainedVariance ? { explainedVariance: map.explainedVariance } : {}), skipped: f.skipped, computed: f.computed, cached: f.cached, stopped: f.stopped, warnings };
   },
 };
+
+/**
+ * t-SNE's perplexity and UMAP's neighbourhood must stay below the number of images: a small folder
+ * (the defaults are 30 and 15) gets the largest value that fits, and a warning says so, rather
+ * than an error. t-SNE reads 3 × perplexity neighbours of each point, hence the third.
+ */
+function fitToFolder(options: EmbedOptions, n: number): { perplexity: number; neighbors: number; notes: string[] } {
+  const notes: string[] = [];
+  let { perplexity, neighbors } = options;
+  const maxPerplexity = Math.max(1, Math.floor((n - 1) / 3));
+  if (options.method === 'tsne' && perplexity > maxPerplexity) {
+    notes.push(`perplexity lowered from ${perplexity} to ${maxPerplexity} for ${n} images (t-SNE reads 3 × perplexity neighbours of each image)`);
+    perplexity = maxPerplexity;
+  }
+  if (options.method === 'umap' && neighbors > n - 1) {
+    notes.push(`neighbours lowered from ${neighbors} to ${n - 1} for ${n} images`);
+    neighbors = Math.max(2, n - 1);
+  }
+  return { perplexity, neighbors, notes };
+}
