@@ -147,7 +147,7 @@ export interface LayerInfo {
 
 export interface ModelInfoResult {
   file: string;
-  kind: 'layers' | 'graph';
+  kind: 'layers' | 'graph' | 'onnx';
   inputShape: { height: number; width: number; channels: number };
   numClasses: number;
   labels?: string[];

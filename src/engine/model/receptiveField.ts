@@ -15,6 +15,8 @@ export interface SpatialOp {
   strides?: [number, number];
   dilation?: [number, number];
   padding?: 'same' | 'valid';
+  /** Explicit padding before the first row and column (ONNX pads); overrides `padding`. */
+  padBefore?: [number, number];
   /** Spatial input size, needed for TF's 'same' padding. */
   inputSize?: [number, number];
   upsample?: [number, number];
@@ -35,7 +37,7 @@ export function nextField(inputs: ReceptiveField[], op: SpatialOp, imageSize: [n
     const s = op.strides?.[i] ?? 1;
     const d = op.dilation?.[i] ?? 1;
     const kEff = d * (k - 1) + 1;
-    const pad = op.padding === 'same' ? samePadBefore(op.inputSize?.[i] ?? 0, kEff, s) : 0;
+    const pad = op.padBefore?.[i] ?? (op.padding === 'same' ? samePadBefore(op.inputSize?.[i] ?? 0, kEff, s) : 0);
     return [base.size[i]! + (kEff - 1) * base.stride[i]!, base.stride[i]! * s, base.start[i]! + ((kEff - 1) / 2 - pad) * base.stride[i]!];
   };
   const [r, c] = [axis(0), axis(1)];
