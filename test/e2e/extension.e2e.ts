@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { packageVsix, retryUntil, VsCodeHarness } from './harness';
 import { synthesisChecks } from './synthesisChecks';
+import { embeddingChecks } from './embeddingChecks';
 
 const repo = resolve(process.env.CONVSCOPE_REPO ?? process.cwd());
 const artifacts = join(repo, 'test-output/e2e');
@@ -182,6 +183,8 @@ async function main(): Promise<number> {
   }
   // In a VS Code of its own: a workspace whose only model is InceptionV3.
   await synthesisChecks({ repo, artifacts, vsix, check, waitForPanel, hasImage });
+  // In a third: the Embedding map of 5,000 digits (embeddingChecks.ts).
+  await embeddingChecks({ repo, artifacts, vsix, check, waitForPanel, hasImage });
   const failed = results.filter((r) => !r.ok).length;
   console.log(`e2e: ${results.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;

@@ -65,7 +65,7 @@ export function mapView(events: MapViewEvents): MapView {
     },
   });
 
-  const exportPng = button('Export PNG…', () => events.onExportPng(chart.toPng().replace(/^data:image\/png;base64,/, '')), { id: 'export-png', appearance: 'secondary', disabled: true });
+  const exportPng = button('Export PNG…', () => events.onExportPng(chart.toPng(entries.filter((e) => !hidden.includes(e.label))).replace(/^data:image\/png;base64,/, '')), { id: 'export-png', appearance: 'secondary', disabled: true });
   const exportCsv = button('Export CSV…', () => events.onExportData('csv'), { id: 'export-csv', appearance: 'secondary', disabled: true, title: 'path,label,x,y per image' });
   const exportJson = button('Export JSON…', () => events.onExportData('json'), { id: 'export-json', appearance: 'secondary', disabled: true });
   const reset = button('Fit View', () => chart.resetView(), { id: 'fit-view', appearance: 'secondary', disabled: true, title: 'Show every point (or double-click the map)' });

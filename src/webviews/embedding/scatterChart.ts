@@ -6,6 +6,7 @@
 // picks it.
 import { Chart, LinearScale, PointElement, ScatterController, type ActiveElement, type ChartEvent } from 'chart.js';
 import { themeColor } from '../ui';
+import { batchedPoints } from './batchedPoints';
 import { fitView, panRange, wheelFactor, zoomRange, type View } from './panZoom';
 import type { ChartPoint, ScatterDataset } from './scatterData';
 
@@ -19,8 +20,8 @@ export interface ScatterChart {
   /** Moves the view by a fraction of its width and height and redraws at once; returns the redraw's milliseconds. */
   panBy(fx: number, fy: number): number;
   retheme(): void;
-  /** The chart as a PNG data URL, on the theme's background (a transparent canvas exports as black text on nothing). */
-  toPng(): string;
+  /** The chart and its legend as a PNG data URL, on the theme's background (a transparent canvas exports as text on nothing). */
+  toPng(legend: readonly { label: string; color: string }[]): string;
 }
 
 export interface ScatterEvents {
@@ -31,6 +32,8 @@ export interface ScatterEvents {
 
 /** A press that moves less than this (pixels) is a click, not a pan. */
 const clickSlop = 4;
+/** Disc radius in CSS pixels: small enough that 5,000 points stay apart, large enough to hover. */
+const radius = 2.5;
 
 export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): ScatterChart {
   const colors = () => ({ text: themeColor('--vscode-descriptionForeground', '#999'), grid: themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') });
@@ -49,11 +52,13 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
       // Click and drag are ours (pointer events below); chart.js only tracks hover.
       events: ['mousemove', 'mouseout'],
       interaction: { mode: 'nearest', intersect: true },
-      elements: { point: { radius: 2.5, hoverRadius: 4.5, borderWidth: 0, hoverBorderWidth: 1, pointStyle: 'circle' } },
+      // The radii still matter: chart.js hit-tests hover and clicks with them (batchedPoints draws).
+      elements: { point: { radius, hoverRadius: radius * 1.8, borderWidth: 0, hoverBorderWidth: 1, pointStyle: 'circle' } },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
       scales: {
-        x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 8 }, grid: { color: c.grid } },
-        y: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 8 }, grid: { color: c.grid } },
+        // includeBounds off: the view's edges are arbitrary numbers (-41.37…), not ticks worth a label.
+        x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 8, includeBounds: false }, grid: { color: c.grid } },
+        y: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 8, includeBounds: false }, grid: { color: c.grid } },
       },
       onHover: (_e: ChartEvent, active: ActiveElement[]) => {
         if (drag) return;
@@ -62,6 +67,7 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
         events.onHover(point ? { index: point.i, x: a.element.x, y: a.element.y } : undefined);
       },
     },
+    plugins: [batchedPoints(radius, () => themeColor('--vscode-editor-foreground', '#000'))],
   });
 
   const scales = () => chart.options.scales as { x: { min?: number; max?: number; ticks: { color: string }; grid: { color: string } }; y: { min?: number; max?: number; ticks: { color: string }; grid: { color: string } } };
@@ -69,11 +75,18 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
     const s = scales();
     [s.x.min, s.x.max, s.y.min, s.y.max] = [view.x.min, view.x.max, view.y.min, view.y.max];
     chart.update('none');
+    // What is on show, for tests and tools that cannot reach the chart object.
+    canvas.dataset.view = [view.x.min, view.x.max, view.y.min, view.y.max].map((v) => v.toPrecision(6)).join(',');
   };
   const refit = () => {
-    const area = chart.chartArea;
-    view = fitView(fitted, area?.width ?? canvas.width, area?.height ?? canvas.height);
-    apply();
+    // The new ticks' labels may change the plot area's size, and so the fit: a second pass settles it.
+    for (let pass = 0; pass < 2; pass++) {
+      const area = chart.chartArea;
+      const size = `${area?.width}x${area?.height}`;
+      view = fitView(fitted, area?.width ?? canvas.width, area?.height ?? canvas.height);
+      apply();
+      if (`${chart.chartArea?.width}x${chart.chartArea?.height}` === size) break;
+    }
   };
 
   // Pointer moves are coalesced to one redraw per frame: a fast mouse sends several per frame.
@@ -134,6 +147,10 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
     { passive: false },
   );
   canvas.addEventListener('dblclick', () => refit());
+  // chart.js does not always report the pointer leaving (a press captured, a fast move out).
+  canvas.addEventListener('pointerleave', () => {
+    if (!drag) events.onHover(undefined);
+  });
 
   return {
     setData(datasets, fit) {
@@ -150,6 +167,7 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
     resetView: refit,
     panBy(fx, fy) {
       const t0 = performance.now();
+      events.onHover(undefined);
       const w = view.x.max - view.x.min;
       const hgt = view.y.max - view.y.min;
       view = { x: panRange(view.x, fx * w), y: panRange(view.y, fy * hgt) };
@@ -163,14 +181,29 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
       s.x.grid.color = s.y.grid.color = c.grid;
       chart.update('none');
     },
-    toPng() {
+    toPng(legend) {
+      // In canvas pixels (the chart's canvas is devicePixelRatio times its CSS size).
+      const scale = canvas.width / Math.max(1, canvas.clientWidth);
+      const row = 18 * scale;
+      const legendWidth = legend.length ? 140 * scale : 0;
       const out = document.createElement('canvas');
-      out.width = canvas.width;
-      out.height = canvas.height;
+      out.width = canvas.width + legendWidth;
+      out.height = Math.max(canvas.height, (legend.length + 1) * row);
       const ctx = out.getContext('2d')!;
       ctx.fillStyle = themeColor('--vscode-editor-background', '#ffffff');
       ctx.fillRect(0, 0, out.width, out.height);
       ctx.drawImage(canvas, 0, 0);
+      ctx.font = `${12 * scale}px sans-serif`;
+      ctx.textBaseline = 'middle';
+      legend.forEach((e, i) => {
+        const y = (i + 1) * row;
+        ctx.fillStyle = e.color;
+        ctx.beginPath();
+        ctx.arc(canvas.width + 12 * scale, y, 5 * scale, 0, 2 * Math.PI);
+        ctx.fill();
+        ctx.fillStyle = c.text;
+        ctx.fillText(e.label, canvas.width + 24 * scale, y, legendWidth - 28 * scale);
+      });
       return out.toDataURL('image/png');
     },
   };
