@@ -10,6 +10,7 @@ import { inputField, nextField, type ReceptiveField } from '../receptiveField';
 import { fail } from './attrs';
 import { tryFold } from './fold';
 import { onnxShape, shownShape } from './layout';
+import { activationOps } from './opsActivations';
 import { spatialOps } from './opsSpatial';
 import { tensorOps } from './opsTensor';
 import { int, opsetVersion, type OnnxModel, type OnnxNode } from './proto';
@@ -17,7 +18,7 @@ import { checkFinite, readTensor, type ConstTensor } from './tensors';
 import type { Built, NodeCtx, OpBuilder, RuntimeValue, Value } from './types';
 import { nhwc } from './types';
 
-const ops: Record<string, OpBuilder> = { ...tensorOps, ...spatialOps };
+const ops: Record<string, OpBuilder> = { ...tensorOps, ...activationOps, ...spatialOps };
 
 export interface Step {
   name: string;

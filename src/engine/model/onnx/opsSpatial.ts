@@ -117,6 +117,23 @@ function globalPool(kind: 'max' | 'avg'): OpBuilder {
   };
 }
 
+/** ReduceMean over spatial axes (PyTorch's x.mean((2, 3))): channels-last axes 1, 2. */
+const reduceMean: OpBuilder = (ctx) => {
+  const x = runtimeInput(ctx, 0);
+  const fromInput = ctx.opset >= 18 && ctx.inputs[1] ? ctx.constInput(1, 'axes') : undefined;
+  const rank = x.shape.length;
+  const axes = (fromInput ? Array.from(fromInput.data as ArrayLike<number>) : (attrIntList(ctx, 'axes') ?? [...Array(rank).keys()])).map((a) => (a < 0 ? a + rank : a));
+  if (axes.includes(0)) fail(ctx, 'a mean over the batch axis is not supported');
+  const keep = attrInt(ctx, 'keepdims', 1) === 1;
+  const spatial = rank === 4 && axes.every((a) => a === 2 || a === 3);
+  if (x.layout.kind === 'nhwc' && spatial) {
+    // Without keepdims, [N, H, W, C] loses H and W: what is left is in ONNX order already.
+    const stored = axes.map((a) => a - 1);
+    return { run: ([t]) => [tf.mean(t!, stored, keep)], layouts: [keep ? nhwc : plain], spatial: axes.length === 2 ? { kind: 'global' } : undefined };
+  }
+  return { run: ([t]) => [tf.mean(toOnnx(t!, x.layout), axes, keep)], layouts: [plain], spatial: { kind: 'global' } };
+};
+
 /**
  * A runtime [N, K] times a constant [K, M]: the weights are transposed, scaled and, when the input
  * is an NCHW flatten done channels-last, their rows reordered, all at load time.
@@ -170,4 +187,5 @@ export const spatialOps: Record<string, OpBuilder> = {
   GlobalMaxPool: globalPool('max'),
   Gemm: gemm,
   MatMul: matMul,
+  ReduceMean: reduceMean,
 };
