@@ -139,9 +139,21 @@ describe('files', () => {
     expect(loaderFor(openModelSource(path.join(dir, 'weights.bin'))).format).toBe('onnx');
     writeFileSync(path.join(dir, 'x.onnx'), Buffer.from([0x08, 0x07, 0x12, 0x00, 0x01, 0, 0]));
     expect(() => loaderFor(openModelSource(path.join(dir, 'x.onnx')))).toThrow(/not a model ConvScope can read/);
-    // Truncated: no longer ends where its last field says, so not sniffed as ONNX either.
-    writeFileSync(path.join(dir, 'cut.onnx'), readFileSync(fixture('plain_cnn')).subarray(0, 20000));
-    expect(() => loaderFor(openModelSource(path.join(dir, 'cut.onnx')))).toThrow(/not a model ConvScope can read/);
+  });
+
+  it('a truncated file, wrong magic, a graph without an operator set: one clear error each', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'convscope-onnx-'));
+    const bytes = readFileSync(fixture('plain_cnn'));
+    for (const n of [30, 20000, bytes.length - 3]) {
+      writeFileSync(path.join(dir, `cut${n}.onnx`), bytes.subarray(0, n));
+      await expect(loadModel(path.join(dir, `cut${n}.onnx`))).rejects.toThrow(new RegExp(`cut${n}\\.onnx: a truncated ONNX file \\(its protobuf fields run past its ${n} bytes\\)`));
+    }
+    writeFileSync(path.join(dir, 'magic.onnx'), Buffer.concat([Buffer.from([0x09]), bytes.subarray(1)]));
+    await expect(loadModel(path.join(dir, 'magic.onnx'))).rejects.toThrow(/magic\.onnx: not a model ConvScope can read \(supported: ONNX/);
+    const noOpset = edited('plain_cnn', (m) => {
+      m.opset_import = [{ domain: 'com.example', version: 1 }];
+    });
+    await expect(loadModel(noOpset)).rejects.toThrow(/imports no standard operator set/);
   });
 
   it('an unsupported operator is one error naming it and its node', async () => {

@@ -9,17 +9,20 @@ import type { ModelConfig } from '../preprocessing';
 import type { LoadedModel } from '../loadedModel';
 import { compileGraph } from '../onnx/graph';
 import { forwardOnnx } from '../onnx/execute';
-import { decodeModel, sniffOnnx } from '../onnx/proto';
+import { decodeModel, scanOnnx } from '../onnx/proto';
 import type { ModelLoader, ModelSource } from './types';
 
 export const onnxLoader: ModelLoader = {
   format: 'onnx',
-  sniff: (source) => sniffOnnx(source.file, source.head, statSync(source.file).size),
+  // A truncated ONNX file is taken too, so that it gets its own error rather than "not a model".
+  sniff: (source) => scanOnnx(source.file, source.head, statSync(source.file).size) !== 'foreign',
   load: (source, config) => loadOnnx(source, config),
 };
 
 async function loadOnnx(source: ModelSource, config: ModelConfig): Promise<LoadedModel> {
   const file = source.file;
+  const size = statSync(file).size;
+  if (scanOnnx(file, source.head, size) === 'truncated') throw new UserError(`${file}: a truncated ONNX file (its protobuf fields run past its ${size} bytes); export or copy it again`);
   const g = compileGraph(file, decodeModel(file, readFileSync(file)));
   let disposed = false;
   return {

@@ -102,11 +102,13 @@ const modelFields = new Map<number, number>([
 /**
  * Whether a file is an ONNX ModelProto, without decoding it: it must start with field 1
  * (ir_version, a varint: byte 0x08) and its top-level fields must be ModelProto's, with their
- * wire types, ending exactly at the end of the file, one of them an opset_import. Each field's
- * header is read where it starts (a few bytes per field; the graph is skipped, not read).
+ * wire types, ending exactly at the end of the file, with an opset_import or a graph. Each
+ * field's header is read where it starts (a few bytes per field; the graph is skipped, not read).
+ * 'truncated': it starts as one (ir_version, then a known length-delimited field) but its
+ * fields run past the end of the file.
  */
-export function sniffOnnx(file: string, head: Buffer, size: number): boolean {
-  if (head.length < 4 || head[0] !== 0x08) return false;
+export function scanOnnx(file: string, head: Buffer, size: number): 'onnx' | 'truncated' | 'foreign' {
+  if (head.length < 4 || head[0] !== 0x08) return 'foreign';
   let fd: number | undefined;
   const window = Buffer.alloc(20);
   const bytesAt = (offset: number): Buffer => {
@@ -115,30 +117,33 @@ export function sniffOnnx(file: string, head: Buffer, size: number): boolean {
     const n = readSync(fd, window, 0, window.length, offset);
     return window.subarray(0, n);
   };
+  let offset = 0;
+  const seen = new Set<number>();
+  // Cut short: an ONNX file that lost its end, if what was read so far is one.
+  const cut = () => (seen.has(1) && [...seen].some((f) => modelFields.get(f) === 2) ? 'truncated' : 'foreign');
   try {
-    let offset = 0;
-    let sawOpset = false;
     for (let fields = 0; offset < size && fields < 100_000; fields++) {
       const buf = bytesAt(offset);
       const tag = varint(buf, 0);
-      if (!tag) return false;
+      if (!tag) return buf.length < window.length ? cut() : 'foreign';
       const [field, wire] = [Math.floor(tag.value / 8), tag.value % 8];
       const known = modelFields.get(field);
       // A field of a newer schema is skipped if its wire type is one protobuf has.
-      if (field === 0 || (known !== undefined && known !== wire) || ![0, 1, 2, 5].includes(wire)) return false;
+      if (field === 0 || (known !== undefined && known !== wire) || ![0, 1, 2, 5].includes(wire)) return 'foreign';
       if (wire === 1 || wire === 5) {
         offset += tag.length + (wire === 1 ? 8 : 4);
         continue;
       }
       const value = varint(buf, tag.length);
-      if (!value) return false;
-      if (field === 1 && !(value.value >= 1 && value.value < 1000)) return false;
-      if (field === 8) sawOpset = true;
+      if (!value) return buf.length < window.length ? cut() : 'foreign';
+      if (field === 1 && !(value.value >= 1 && value.value < 1000)) return 'foreign';
+      if (known !== undefined) seen.add(field);
       offset += tag.length + value.length + (wire === 2 ? value.value : 0);
     }
-    return offset === size && sawOpset;
+    if (offset > size) return cut();
+    return offset === size && (seen.has(8) || seen.has(7)) ? 'onnx' : 'foreign';
   } catch {
-    return false;
+    return 'foreign';
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
