@@ -53,10 +53,18 @@ export function readTensor(file: string, t: OnnxTensor, what: string): ConstTens
   return { dims, data: type === 1 || type === 11 ? Float32Array.from(values) : values };
 }
 
+const littleEndian = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function fromRaw(raw: Uint8Array, type: number, count: number): Float32Array | number[] {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   if (type === 1) {
-    // A copy: raw_data is a view into the file's buffer, not necessarily 4-byte aligned.
+    // A copy (raw_data is a view into the file's buffer, not necessarily 4-byte aligned); ONNX
+    // stores little-endian, as the machines Node runs on are, so one memcpy does.
+    if (littleEndian) {
+      const copy = new Uint8Array(raw.byteLength);
+      copy.set(raw);
+      return new Float32Array(copy.buffer);
+    }
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
     return out;
