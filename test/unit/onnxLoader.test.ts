@@ -95,6 +95,22 @@ describe.each(['plain_cnn', 'depthwise', 'residual', 'activations'])('%s matches
   });
 });
 
+it('a dynamic batch with its Shape/Gather/Unsqueeze/Concat → Reshape chain (folded at load time) gives plain_cnn\'s numbers', async () => {
+  const model = await loadModel(fixture('plain_cnn_dynamic'));
+  const ref = reference('plain_cnn');
+  try {
+    expect(model.layers.map((l) => l.type)).toEqual(['Conv', 'Relu', 'MaxPool', 'BatchNormalization', 'Conv', 'Relu', 'MaxPool', 'Reshape', 'Gemm']);
+    const x = tensorOf(ref.input);
+    const logits = tf.tidy(() => model.forward(tf.concat([x, x]) as tf.Tensor4D).logits.arraySync());
+    expect(relL2(logits[1]!, ref.logits.data)).toBeLessThan(TOL);
+    const grad = inputGradient(model, x, { kind: 'class', index: ref.target }, guidedRule);
+    expect(relL2(grad.dataSync(), ref.guided.data)).toBeLessThan(TOL);
+    tf.dispose([x, grad]);
+  } finally {
+    model.dispose();
+  }
+});
+
 describe('layers', () => {
   it('lists nodes channels-last with receptive fields; kernels HWIO (depthwise [kh, kw, C, 1])', async () => {
     const plain = await loadModel(fixture('plain_cnn'));
