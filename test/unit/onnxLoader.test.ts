@@ -49,7 +49,7 @@ function edited(name: string, edit: (m: OnnxModel, dir: string) => void): string
   return file;
 }
 
-describe.each(['plain_cnn', 'depthwise', 'residual', 'activations'])('%s matches PyTorch', (name) => {
+describe.each(['plain_cnn', 'depthwise', 'residual', 'activations', 'upsampling'])('%s matches PyTorch', (name) => {
   const ref = reference(name);
   it('logits, an activation (by node name and by output name), the input gradient and guided backprop', async () => {
     const model = await loadModel(fixture(name));

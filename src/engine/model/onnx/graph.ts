@@ -11,6 +11,7 @@ import { fail } from './attrs';
 import { tryFold } from './fold';
 import { onnxShape, shownShape } from './layout';
 import { activationOps } from './opsActivations';
+import { convTranspose } from './opsConvTranspose';
 import { spatialOps } from './opsSpatial';
 import { tensorOps } from './opsTensor';
 import { int, opsetVersion, type OnnxModel, type OnnxNode } from './proto';
@@ -18,7 +19,7 @@ import { checkFinite, readTensor, type ConstTensor } from './tensors';
 import type { Built, NodeCtx, OpBuilder, RuntimeValue, Value } from './types';
 import { nhwc } from './types';
 
-const ops: Record<string, OpBuilder> = { ...tensorOps, ...activationOps, ...spatialOps };
+const ops: Record<string, OpBuilder> = { ...tensorOps, ...activationOps, ...spatialOps, ConvTranspose: convTranspose };
 
 export interface Step {
   name: string;
