@@ -56,6 +56,7 @@ describe.each(['plain_cnn', 'depthwise', 'residual', 'activations', 'upsampling'
     const x = tensorOf(ref.input);
     try {
       expect(model.kind).toBe('onnx');
+      expect([...model.capabilities].sort()).toEqual(['kernels', 'layer-outputs', 'relu-rules']);
       expect(model.inputShape).toEqual({ height: ref.input.shape[1], width: ref.input.shape[2], channels: 3 });
       expect(model.numClasses).toBe(ref.logits.shape[1]);
       const { logits, activation, byOutput } = tf.tidy(() => {
