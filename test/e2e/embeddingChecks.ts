@@ -41,8 +41,8 @@ async function shownView(f: FrameLocator): Promise<number[]> {
 
 const pointCount = async (f: FrameLocator) => Number(await f.locator('#embed-chart').getAttribute('data-points', { timeout: 1_000 }).catch(() => '0'));
 
-/** Moves the mouse over the map on a grid, centre first, until the thumbnail tooltip shows; returns its file name. */
-async function hoverSomePoint(f: FrameLocator): Promise<string | undefined> {
+/** Moves the mouse over the map, centre first, until the thumbnail tooltip shows; returns its file name and where (in the canvas). */
+async function hoverSomePoint(f: FrameLocator): Promise<{ name: string; spot: { x: number; y: number } } | undefined> {
   const canvas = f.locator('#embed-canvas');
   const box = await canvas.boundingBox();
   if (!box) throw new Error('the map has no size');
@@ -51,7 +51,7 @@ async function hoverSomePoint(f: FrameLocator): Promise<string | undefined> {
   for (const spot of spots) {
     if (spot.x < 40 || spot.y < 10 || spot.x > box.width - 10 || spot.y > box.height - 30) continue;
     await canvas.hover({ position: spot, force: true });
-    if (await f.locator('#embed-thumb').isVisible().catch(() => false)) return (await f.locator('#embed-thumb-name').innerText()).trim();
+    if (await f.locator('#embed-thumb').isVisible().catch(() => false)) return { name: (await f.locator('#embed-thumb-name').innerText()).trim(), spot };
   }
   return undefined;
 }
@@ -67,6 +67,7 @@ export async function embeddingChecks(t: SynthesisCheckTools): Promise<void> {
   const h = await VsCodeHarness.start({ workspace, vsix: t.vsix, artifactsDir: t.artifacts, name: 'embedding-e2e', settings: { 'convscope.backend': 'wasm' } });
   try {
     let frame: FrameLocator | undefined;
+    let hovered: { name: string; spot: { x: number; y: number } } | undefined;
     await t.check('Show Embedding Map… on the digits folder opens the panel on it; Limit 5000 samples 5000 of its 6000 images', async () => {
       await h.openExplorerContextMenu(folderName, 'Show Embedding Map…');
       frame = await t.waitForPanel(h, 'embedding panel ready to run', async (f) => (await runEnabled(f)) && /^6000 images/.test(await f.locator('#plan').innerText().catch(() => '')), 180_000);
@@ -105,8 +106,9 @@ export async function embeddingChecks(t: SynthesisCheckTools): Promise<void> {
 
     await t.check('Hovering a point shows its thumbnail (an image of the folder) and file name', async () => {
       const f = frame!;
-      const name = await hoverSomePoint(f);
-      if (!name) throw new Error('no thumbnail showed while hovering the map');
+      hovered = await hoverSomePoint(f);
+      if (!hovered) throw new Error('no thumbnail showed while hovering the map');
+      const name = hovered.name;
       await retryUntil('the thumbnail decoded', 10_000, async () => f.locator('.embed-thumb-image').evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
       const size = await f.locator('.embed-thumb-image').evaluate((el) => `${(el as HTMLImageElement).naturalWidth}×${(el as HTMLImageElement).naturalHeight}`);
       if (!/^\d\/[\w.-]+\.png · \d$/.test(name)) throw new Error(`tooltip text "${name}"`);
@@ -149,6 +151,19 @@ export async function embeddingChecks(t: SynthesisCheckTools): Promise<void> {
       const stats = (await f.locator('#pan-stats').innerText()).trim();
       await h.screenshot('embedding-after-pan');
       return stats;
+    });
+
+    await t.check('A click on a point opens Find Similar Images on that image (the Neighbours panel)', async () => {
+      const f = frame!;
+      if (!hovered) throw new Error('no point was found to click');
+      await f.locator('#embed-canvas').click({ position: hovered.spot, force: true });
+      const tab = h.page.locator('.tab').filter({ hasText: /^Neighbours/ });
+      await retryUntil('a Neighbours tab', 60_000, async () => (await tab.count()) > 0);
+      // The Neighbours panel (another panel's page) names the clicked image as its query.
+      const file = hovered.name.replace(/ · .*$/, '').split('/').pop()!;
+      await retryUntil(`the Neighbours panel on ${file}`, 120_000, async () => (await h.webviewFrame().locator('#query-name').innerText({ timeout: 1_000 }).catch(() => '')).includes(file));
+      await h.screenshot('embedding-find-similar');
+      return `clicked ${hovered.name}; tabs: ${(await h.page.locator('.tab').allInnerTexts()).map((x) => x.trim()).join(' | ')}`;
     });
   } finally {
     await h.stop();

@@ -8,7 +8,7 @@ import type { EmbedRunResult } from '../../src/shared/engineProtocol';
 import type { EmbeddingMap, EmbeddingPoint } from '../../src/shared/embeddingMessages';
 import type { MethodInfo } from '../../src/shared/methodSchema';
 import { frameStats, panOffset } from '../../src/webviews/embedding/frameProbe';
-import { fitView, panRange, wheelFactor, zoomRange } from '../../src/webviews/embedding/panZoom';
+import { cameraView, fitCamera, fitView, panCamera, wheelFactor, zoomCamera } from '../../src/webviews/embedding/panZoom';
 import { planLine, requestKey, withValue } from '../../src/webviews/embedding/requestState';
 import { knownHidden, labelEntries, mapStatus, scatterDatasets, shownOptions, skippedLines, toggleLabel, varianceText } from '../../src/webviews/embedding/scatterData';
 
@@ -92,10 +92,17 @@ describe('options and lines', () => {
 });
 
 describe('pan and zoom', () => {
-  it('zooms about the cursor (the value under it stays) and pans by a delta', () => {
-    expect(zoomRange({ min: 0, max: 10 }, 5, 0.5)).toEqual({ min: 2.5, max: 7.5 });
-    expect(zoomRange({ min: 0, max: 10 }, 0, 2)).toEqual({ min: 0, max: 20 });
-    expect(panRange({ min: 0, max: 10 }, -3)).toEqual({ min: -3, max: 7 });
+  it('zooms about the cursor (the value under it stays), pans with the pointer, keeps one scale at any size', () => {
+    const cam = { cx: 5, cy: 0, upp: 0.1 };
+    expect(cameraView(cam, 100, 50)).toEqual({ x: { min: 0, max: 10 }, y: { min: -2.5, max: 2.5 } });
+    const zoomed = zoomCamera(cam, { x: 0, y: 0 }, 0.5);
+    expect(zoomed).toEqual({ cx: 2.5, cy: 0, upp: 0.05 });
+    // The data point at the cursor (x = 0: pixel 0 of the 100-wide area) is still at pixel 0.
+    expect(cameraView(zoomed, 100, 50).x.min).toBeCloseTo(0);
+    // Dragging right and down by 10 px moves the map with the pointer: the view goes left and up.
+    expect(panCamera(cam, 10, 10)).toEqual({ cx: 4, cy: 1, upp: 0.1 });
+    // A wider panel shows more of the map at the same scale instead of stretching it.
+    expect(cameraView(cam, 200, 50).x).toEqual({ min: -5, max: 15 });
     expect(wheelFactor(100, 0)).toBeGreaterThan(1);
     expect(wheelFactor(-100, 0)).toBeLessThan(1);
     expect(wheelFactor(1e6, 0)).toBe(wheelFactor(300, 0));
@@ -112,6 +119,7 @@ describe('pan and zoom', () => {
     const one = fitView([{ x: 3, y: 3 }], 100, 100);
     expect(one.x.max - one.x.min).toBeGreaterThan(0);
     expect(fitView([], 10, 10)).toEqual({ x: { min: -1, max: 1 }, y: { min: -1, max: 1 } });
+    expect(fitCamera([{ x: 0, y: 0 }, { x: 10, y: 2 }], 200, 100, 0)).toEqual({ cx: 5, cy: 1, upp: 0.05 });
   });
 
   it('frame statistics: median and 95th percentile by nearest rank; the probe pans out and back', () => {

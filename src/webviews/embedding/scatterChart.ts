@@ -7,7 +7,7 @@
 import { Chart, LinearScale, PointElement, ScatterController, type ActiveElement, type ChartEvent } from 'chart.js';
 import { themeColor } from '../ui';
 import { batchedPoints } from './batchedPoints';
-import { fitView, panRange, wheelFactor, zoomRange, type View } from './panZoom';
+import { cameraView, fitCamera, panCamera, wheelFactor, zoomCamera, type Camera } from './panZoom';
 import type { ChartPoint, ScatterDataset } from './scatterData';
 
 Chart.register(ScatterController, PointElement, LinearScale);
@@ -39,7 +39,9 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
   const colors = () => ({ text: themeColor('--vscode-descriptionForeground', '#999'), grid: themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)') });
   let c = colors();
   let fitted: ChartPoint[] = [];
-  let view: View = { x: { min: -1, max: 1 }, y: { min: -1, max: 1 } };
+  let cam: Camera = { cx: 0, cy: 0, upp: 0.01 };
+  /** Whether the user zoomed or panned since the last fit: a resize then keeps the scale, else it fits again. */
+  let moved = false;
   const chart = new Chart<'scatter', ChartPoint[], string>(canvas, {
     type: 'scatter',
     data: { datasets: [] },
@@ -55,6 +57,8 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
       // The radii still matter: chart.js hit-tests hover and clicks with them (batchedPoints draws).
       elements: { point: { radius, hoverRadius: radius * 1.8, borderWidth: 0, hoverBorderWidth: 1, pointStyle: 'circle' } },
       plugins: { legend: { display: false }, tooltip: { enabled: false } },
+      // After chart.js has laid out the new size: fit again, or (zoomed or panned) the same camera on the new area.
+      onResize: () => requestAnimationFrame(() => apply(!moved && fitted.length > 0)),
       scales: {
         // includeBounds off: the view's edges are arbitrary numbers (-41.37…), not ticks worth a label.
         x: { type: 'linear', ticks: { color: c.text, maxTicksLimit: 8, includeBounds: false }, grid: { color: c.grid } },
@@ -71,22 +75,25 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
   });
 
   const scales = () => chart.options.scales as { x: { min?: number; max?: number; ticks: { color: string }; grid: { color: string } }; y: { min?: number; max?: number; ticks: { color: string }; grid: { color: string } } };
-  const apply = () => {
-    const s = scales();
-    [s.x.min, s.x.max, s.y.min, s.y.max] = [view.x.min, view.x.max, view.y.min, view.y.max];
-    chart.update('none');
-    // What is on show, for tests and tools that cannot reach the chart object.
-    canvas.dataset.view = [view.x.min, view.x.max, view.y.min, view.y.max].map((v) => v.toPrecision(6)).join(',');
+  const areaSize = () => ({ width: chart.chartArea?.width ?? canvas.clientWidth, height: chart.chartArea?.height ?? canvas.clientHeight });
+  /** Sets the axes from the camera and redraws. New tick labels may change the plot area's size, and so the ranges: a second pass settles it. */
+  const apply = (fit = false) => {
+    for (let pass = 0; pass < 2; pass++) {
+      const { width, height } = areaSize();
+      if (fit) cam = fitCamera(fitted, width, height);
+      const v = cameraView(cam, width, height);
+      const s = scales();
+      [s.x.min, s.x.max, s.y.min, s.y.max] = [v.x.min, v.x.max, v.y.min, v.y.max];
+      chart.update('none');
+      // What is on show, for tests and tools that cannot reach the chart object.
+      canvas.dataset.view = [v.x.min, v.x.max, v.y.min, v.y.max].map((n) => n.toPrecision(6)).join(',');
+      const now = areaSize();
+      if (now.width === width && now.height === height) break;
+    }
   };
   const refit = () => {
-    // The new ticks' labels may change the plot area's size, and so the fit: a second pass settles it.
-    for (let pass = 0; pass < 2; pass++) {
-      const area = chart.chartArea;
-      const size = `${area?.width}x${area?.height}`;
-      view = fitView(fitted, area?.width ?? canvas.width, area?.height ?? canvas.height);
-      apply();
-      if (`${chart.chartArea?.width}x${chart.chartArea?.height}` === size) break;
-    }
+    moved = false;
+    apply(true);
   };
 
   // Pointer moves are coalesced to one redraw per frame: a fast mouse sends several per frame.
@@ -99,16 +106,11 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
       apply();
     });
   };
-  const unitsPerPixel = () => {
-    const area = chart.chartArea;
-    return { x: (view.x.max - view.x.min) / Math.max(1, area.width), y: (view.y.max - view.y.min) / Math.max(1, area.height) };
-  };
-
-  let drag: { x: number; y: number; start: View; moved: boolean } | undefined;
+  let drag: { x: number; y: number; start: Camera; moved: boolean } | undefined;
   canvas.addEventListener('pointerdown', (e) => {
     if (e.button !== 0) return;
     canvas.setPointerCapture(e.pointerId);
-    drag = { x: e.offsetX, y: e.offsetY, start: view, moved: false };
+    drag = { x: e.offsetX, y: e.offsetY, start: cam, moved: false };
   });
   canvas.addEventListener('pointermove', (e) => {
     if (!drag) return;
@@ -118,9 +120,8 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
     if (!drag.moved) events.onHover(undefined);
     drag.moved = true;
     canvas.classList.add('panning');
-    const u = unitsPerPixel();
-    // Screen y grows downwards, the axis upwards.
-    view = { x: panRange(drag.start.x, -dx * u.x), y: panRange(drag.start.y, dy * u.y) };
+    cam = panCamera(drag.start, dx, dy);
+    moved = true;
     schedule();
   });
   const endDrag = (e: PointerEvent) => {
@@ -140,7 +141,8 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
       e.preventDefault();
       const factor = wheelFactor(e.deltaY, e.deltaMode);
       const at = { x: chart.scales.x!.getValueForPixel(e.offsetX) ?? 0, y: chart.scales.y!.getValueForPixel(e.offsetY) ?? 0 };
-      view = { x: zoomRange(view.x, at.x, factor), y: zoomRange(view.y, at.y, factor) };
+      cam = zoomCamera(cam, at, factor);
+      moved = true;
       events.onHover(undefined);
       schedule();
     },
@@ -168,9 +170,8 @@ export function scatterChart(canvas: HTMLCanvasElement, events: ScatterEvents): 
     panBy(fx, fy) {
       const t0 = performance.now();
       events.onHover(undefined);
-      const w = view.x.max - view.x.min;
-      const hgt = view.y.max - view.y.min;
-      view = { x: panRange(view.x, fx * w), y: panRange(view.y, fy * hgt) };
+      const { width, height } = areaSize();
+      cam = { ...cam, cx: cam.cx + fx * width * cam.upp, cy: cam.cy + fy * height * cam.upp };
       apply();
       return performance.now() - t0;
     },
