@@ -16,33 +16,8 @@ import type { PanelState } from '../../src/shared/webviewProtocol';
 
 const host = vi.hoisted(() => ({ commands: [] as unknown[][], saveTo: undefined as string | undefined, messages: [] as string[] }));
 
-vi.mock('vscode', () => {
-  class Uri {
-    constructor(readonly fsPath: string) {}
-    static file(f: string) {
-      return new Uri(f);
-    }
-    static joinPath(u: Uri, ...parts: string[]) {
-      return new Uri([u.fsPath, ...parts].join('/'));
-    }
-    toString() {
-      return `res:${this.fsPath}`;
-    }
-  }
-  return {
-    Uri,
-    ProgressLocation: { Notification: 15 },
-    window: {
-      withProgress: (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) }),
-      showErrorMessage: async (m: string) => void host.messages.push(`error: ${m}`),
-      showInformationMessage: async (m: string) => void host.messages.push(`info: ${m}`),
-      showSaveDialog: async () => (host.saveTo ? Uri.file(host.saveTo) : undefined),
-      showOpenDialog: async () => undefined,
-    },
-    workspace: { workspaceFolders: undefined, asRelativePath: (p: string | { fsPath: string }) => (typeof p === 'string' ? p : p.fsPath), fs: { createDirectory: async () => undefined } },
-    commands: { executeCommand: async (...args: unknown[]) => void host.commands.push(args) },
-  };
-});
+vi.mock('vscode', async () => (await import('./support/fakeVscode')).fakeVscode(host, 'res'));
+
 
 const { EmbeddingPanel } = await import('../../src/extension/panels/embeddingPanel');
 

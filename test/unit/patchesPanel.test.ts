@@ -14,38 +14,8 @@ import type { PanelState } from '../../src/shared/webviewProtocol';
 
 const host = vi.hoisted(() => ({ ws: '', opened: [] as string[] }));
 
-vi.mock('vscode', () => {
-  class Uri {
-    constructor(readonly fsPath: string) {}
-    static file(f: string) {
-      return new Uri(f);
-    }
-    static joinPath(u: Uri, ...parts: string[]) {
-      return new Uri([u.fsPath, ...parts].join('/'));
-    }
-    toString() {
-      return `webview:${this.fsPath}`;
-    }
-  }
-  return {
-    Uri,
-    ProgressLocation: { Notification: 15 },
-    window: {
-      withProgress: (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) => task({ report: () => {} }, { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) }),
-      showErrorMessage: async () => undefined,
-      showInformationMessage: async () => undefined,
-      showOpenDialog: async () => undefined,
-    },
-    workspace: {
-      get workspaceFolders() {
-        return [{ uri: Uri.file(host.ws) }];
-      },
-      getWorkspaceFolder: () => ({ uri: Uri.file(host.ws) }),
-      asRelativePath: (p: string) => path.relative(host.ws, p),
-    },
-    commands: { executeCommand: async (_id: string, uri: { fsPath: string }) => void host.opened.push(uri.fsPath) },
-  };
-});
+vi.mock('vscode', async () => (await import('./support/fakeVscode')).fakeVscode(host));
+
 
 const { PatchesPanel } = await import('../../src/extension/panels/patchesPanel');
 
