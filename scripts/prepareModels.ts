@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type * as TF from '../src/engine/tf';
 import { SHARD_BYTES, concatBytes, weightByteLength, writeLayersModel } from './lib/layersFiles';
 import { writeDigitFolder, writePhotoFolder } from './lib/sampleFolders';
+import { ensureSeededWeights } from './lib/seededWeights';
 
 /** Bump when the conversion changes, so that existing outputs are redone. */
 const CONVERTER_VERSION = 2;
@@ -193,6 +194,8 @@ async function main(): Promise<void> {
   // The labelled folders of the folder methods' demo and tests (seconds; idempotent too).
   writeDigitFolder(repoRoot, log);
   writePhotoFolder(repoRoot, log);
+  // The seeded weights of the ResNet-18 ONNX test fixture (47 MB, drawn from its committed manifest).
+  ensureSeededWeights(path.join(repoRoot, 'test', 'fixtures', 'onnx', 'resnet18', 'weights.json'), (l) => log(`onnx/resnet18 ${l}`));
   const todo: { src: Source; print: string; fresh: boolean }[] = [];
   for (const src of SOURCES) {
     const { modelJs, shards } = sourceFiles(src);
