@@ -13,7 +13,10 @@ const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', 
 export const nativeBackends = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
 // ignoreAnnotations: honour every bare import as Node's require would (tfjs packages declare
 // sideEffects lists that leave out their Node bundles, whose imports register kernels).
-const shipped = { ...node, packages: undefined, external: nativeBackends, ignoreAnnotations: true };
+// h5wasm (Keras files) is an ES module whose Emscripten glue calls createRequire(import.meta.url);
+// in these CommonJS bundles import.meta is empty, so it gets the bundle's own file URL instead.
+const importMetaUrl = { define: { 'import.meta.url': 'importMetaUrl' }, inject: ['scripts/esbuildImportMetaUrl.js'] };
+const shipped = { ...node, packages: undefined, external: nativeBackends, ignoreAnnotations: true, ...importMetaUrl };
 const browser = { bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: true, logLevel: 'warning', minify: true };
 
 // The table of panel kinds is TypeScript (it also types PanelKind) with no imports: compile it on

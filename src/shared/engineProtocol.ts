@@ -147,7 +147,7 @@ export interface LayerInfo {
 
 export interface ModelInfoResult {
   file: string;
-  kind: 'layers' | 'graph' | 'onnx';
+  kind: 'layers' | 'graph' | 'onnx' | 'keras';
   inputShape: { height: number; width: number; channels: number };
   numClasses: number;
   labels?: string[];

@@ -53,7 +53,7 @@ export type Capability = 'layer-outputs' | 'relu-rules' | 'kernels';
 export interface LoadedModel {
   file: string;
   /** The format it was loaded from (its loader's name). */
-  kind: 'layers' | 'graph' | 'onnx';
+  kind: 'layers' | 'graph' | 'onnx' | 'keras';
   capabilities: ReadonlySet<Capability>;
   inputShape: InputShape;
   config: ModelConfig;

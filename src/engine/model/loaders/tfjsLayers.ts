@@ -34,6 +34,14 @@ async function loadLayers(source: ModelSource, config: ModelConfig): Promise<Loa
   } catch (e) {
     throw explainLoadError(file, e, artifacts.weightSpecs);
   }
+  return layersModelToLoaded(file, 'layers', model, config);
+}
+
+/**
+ * A tfjs layers model, however it was built (model.json, or a Keras file converted in memory by
+ * keras.ts), as a LoadedModel: layer table, ReLU rules and kernels. It owns `model` from here on.
+ */
+export function layersModelToLoaded(file: string, kind: LoadedModel['kind'], model: tfl.LayersModel, config: ModelConfig): LoadedModel {
   let inputShape: InputShape;
   try {
     inputShape = imageInputShape(file, model.inputs[0]?.shape ?? []);
@@ -45,7 +53,7 @@ async function loadLayers(source: ModelSource, config: ModelConfig): Promise<Loa
   const byName = new Map(allLayers(model).filter((l) => l.getClassName() !== 'InputLayer').map((l) => [l.name, l]));
   return {
     file,
-    kind: 'layers',
+    kind,
     capabilities: new Set(['layer-outputs', 'relu-rules', 'kernels']),
     inputShape,
     config,

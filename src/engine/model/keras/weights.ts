@@ -1,0 +1,40 @@
+// Where Keras keeps each layer's weights, per format, read into memory in one pass while the
+// HDF5 file is open (h5wasm's files live in wasm memory and are closed right after).
+import { UserError } from '../../errors';
+import type { Hdf5Array, Hdf5Reader } from './hdf5';
+
+export interface LayerWeights {
+  /** Keras 2's weight names without the ':0' ('conv2d/kernel'); Keras 3 stores none (order only). */
+  names?: string[];
+  arrays: Hdf5Array[];
+}
+
+/**
+ * Keras 2 full-model HDF5: `model_weights/<layer>` with attribute `weight_names` listing datasets
+ * relative to that group, in the layer's `weights` order (trainable, then non-trainable).
+ */
+export function keras2Weights(name: string, h5: Hdf5Reader): Map<string, LayerWeights> {
+  const layers = h5.members('model_weights');
+  if (!layers) throw new UserError(`${name}: no 'model_weights' group (a Keras 2 file saved without its weights, or a weights-only file with no model_config)`);
+  const out = new Map<string, LayerWeights>();
+  for (const layer of layers) {
+    const group = `model_weights/${layer}`;
+    const names = h5.attrList(group, 'weight_names') ?? [];
+    out.set(layer, { names: names.map((n) => n.replace(/:\d+$/, '')), arrays: names.map((n) => h5.dataset(`${group}/${n}`)) });
+  }
+  return out;
+}
+
+/** Keras 3 model.weights.h5: `layers/<layer>/vars/0, 1…` in the layer's variable order. */
+export function keras3Weights(name: string, h5: Hdf5Reader): Map<string, LayerWeights> {
+  const layers = h5.members('layers');
+  if (!layers) throw new UserError(`${name}: no 'layers' group (not the weights of a Keras 3 model)`);
+  const out = new Map<string, LayerWeights>();
+  for (const layer of layers) {
+    const vars = h5.members(`layers/${layer}/vars`) ?? [];
+    // Dataset names are indices; HDF5 lists them as text ("10" before "2").
+    const order = vars.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
+    out.set(layer, { arrays: order.map((v) => h5.dataset(`layers/${layer}/vars/${v}`)) });
+  }
+  return out;
+}
