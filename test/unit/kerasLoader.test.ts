@@ -1,7 +1,8 @@
 // Keras models (issue 12): Keras 2 .h5 and Keras 3 .keras files load as TF.js layers models.
 // Fixtures and reference values come from scripts/fixtures/keras/make_keras_fixtures.py (h5py
 // writes Keras's layouts; its own numpy forward pass gives the references), committed; no Python
-// runs here. sequential.keras holds sequential.h5's weights, so one reference serves both.
+// runs here. Each .keras file holds its .h5 twin's weights, so one reference serves both;
+// functional.* has a BatchNormalization without gamma (scale: false).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,7 @@ describe.each([
   ['sequential.h5', 'sequential'],
   ['functional.h5', 'functional'],
   ['sequential.keras', 'sequential'],
+  ['functional.keras', 'functional'],
 ])('%s matches the numpy forward pass', (file, refName) => {
   const ref = reference(refName);
   it('logits and an activation; guided backprop runs its ReLU rule', async () => {
