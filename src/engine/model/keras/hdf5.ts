@@ -1,7 +1,7 @@
 // HDF5 files read with h5wasm (the HDF5 C library compiled to wasm, its binary inlined in the
 // package's JS, so the bundles need no file beside them). The bytes go into h5wasm's in-memory
 // file system: the same path works for a .h5 file on disk and for the weights inside a .keras zip.
-import * as h5wasm from 'h5wasm/node';
+import type * as H5 from 'h5wasm/node';
 import { UserError } from '../../errors';
 
 export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -24,26 +24,30 @@ export interface Hdf5Reader {
 }
 
 let counter = 0;
+// Imported on first use: loading the package compiles its 4 MB wasm, which engine and CLI runs
+// that never see a Keras file should not pay for.
+let h5wasmModule: Promise<typeof H5> | undefined;
 
 /**
  * Opens `bytes` as HDF5, runs `use` on it and closes it (the copy in wasm memory is freed even
  * when `use` throws). HDF5's own error stack is long; the innermost message is kept.
  */
 export async function withHdf5<T>(name: string, bytes: Uint8Array, use: (h5: Hdf5Reader) => T): Promise<T> {
+  const h5wasm = await (h5wasmModule ??= import('h5wasm/node'));
   const module = await h5wasm.ready;
   // Errors as exceptions (with HDF5's message) instead of a diagnostic dump on stderr.
   module.activate_throwing_error_handler();
   const fs = module.FS;
   const memPath = `/convscope-${process.pid}-${++counter}.h5`;
   fs.writeFile(memPath, bytes);
-  let file: h5wasm.File | undefined;
+  let file: H5.File | undefined;
   try {
     try {
       file = new h5wasm.File(memPath, 'r');
     } catch (e) {
       throw new UserError(`${name}: not a readable HDF5 file (${hdf5Message(e)}); the file is truncated or corrupt`);
     }
-    return use(reader(name, file));
+    return use(reader(h5wasm, name, file));
   } catch (e) {
     if (e instanceof UserError) throw e;
     throw new UserError(`${name}: cannot read the HDF5 file (${hdf5Message(e)}); the file is truncated or corrupt`);
@@ -53,8 +57,8 @@ export async function withHdf5<T>(name: string, bytes: Uint8Array, use: (h5: Hdf
   }
 }
 
-function reader(name: string, file: h5wasm.File): Hdf5Reader {
-  const group = (path: string): h5wasm.Group | undefined => {
+function reader(h5wasm: typeof H5, name: string, file: H5.File): Hdf5Reader {
+  const group = (path: string): H5.Group | undefined => {
     const g = path === '/' ? file : file.get(path);
     return g instanceof h5wasm.Group ? g : undefined;
   };
