@@ -153,6 +153,15 @@ describe('malformed files: one clear error each', () => {
     await expect(loadModel(file)).rejects.toThrow(/layer 'flip' \(RandomFlip\) is not supported/);
   });
 
+  it('weights that do not fit the config name the layer and the weight, and leave no tensor behind', async () => {
+    const file = await withConfig((c) => {
+      c.config.layers.find((l) => l.config.name === 'dense')!.config.units = 7;
+    });
+    const before = tf.memory().numTensors;
+    await expect(loadModel(file)).rejects.toThrow(/weight 'kernel' of layer 'dense' has shape \[192, 10\] in the file, but the layer's config needs \[192, 7\]/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('truncated .h5 and .keras files name the file', async () => {
     const dir = tmp();
     for (const name of ['sequential.h5', 'sequential.keras']) {
