@@ -60,10 +60,13 @@ function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>): J
   }
   const c: Json = {};
   for (const [k, v] of Object.entries(entry.config)) {
-    // Initializers, regularizers and constraints only matter for training; Keras 3 names some
-    // that tfjs does not know (L2, …), so they are dropped rather than translated.
-    if (/_(initializer|regularizer|constraint)$/.test(k) || k === 'activity_regularizer') continue;
-    c[k] = v;
+    // Regularizers and constraints only matter for training; Keras 3 names some that tfjs does
+    // not know (L2, …), so they are dropped rather than translated. Initializers become zeros:
+    // every weight is overwritten from the file, and random ones would cost time on big models.
+    if (/_(regularizer|constraint)$/.test(k) || v === null) continue;
+    // Some Keras versions keep Conv's kernel_* fields on SeparableConv2D; tfjs refuses them there.
+    if (cls === 'SeparableConv2D' && /^kernel_(initializer|regularizer|constraint)$/.test(k)) continue;
+    c[k] = /_initializer$/.test(k) ? { class_name: 'Zeros', config: {} } : v;
   }
   if (c.batch_shape !== undefined) {
     c.batch_input_shape = c.batch_shape;

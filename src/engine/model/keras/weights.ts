@@ -19,10 +19,20 @@ export function keras2Weights(name: string, h5: Hdf5Reader): Map<string, LayerWe
   const out = new Map<string, LayerWeights>();
   for (const layer of layers) {
     const group = `model_weights/${layer}`;
-    const names = h5.attrList(group, 'weight_names') ?? [];
+    const names = h5.attrList(group, 'weight_names') ?? chunkedList(h5, group, 'weight_names');
     out.set(layer, { names: names.map((n) => n.replace(/:\d+$/, '')), arrays: names.map((n) => h5.dataset(`${group}/${n}`)) });
   }
   return out;
+}
+
+/** Keras 2 splits an attribute over HDF5's 64 KiB limit into `<name>0`, `<name>1`… */
+function chunkedList(h5: Hdf5Reader, group: string, attr: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    const chunk = h5.attrList(group, `${attr}${i}`);
+    if (!chunk) return out;
+    out.push(...chunk);
+  }
 }
 
 /** Keras 3 model.weights.h5: `layers/<layer>/vars/0, 1…` in the layer's variable order. */
