@@ -2,7 +2,8 @@
 // Fixtures and reference values come from scripts/fixtures/keras/make_keras_fixtures.py (h5py
 // writes Keras's layouts; its own numpy forward pass gives the references), committed; no Python
 // runs here. Each .keras file holds its .h5 twin's weights, so one reference serves both;
-// functional.* has a BatchNormalization without gamma (scale: false).
+// functional.* has a BatchNormalization without gamma (scale: false); nested.* a Sequential model
+// used as one layer of a functional one (inlined at load time, so its layers are addressable).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,8 @@ describe.each([
   ['functional.h5', 'functional'],
   ['sequential.keras', 'sequential'],
   ['functional.keras', 'functional'],
+  ['nested.h5', 'nested'],
+  ['nested.keras', 'nested'],
 ])('%s matches the numpy forward pass', (file, refName) => {
   const ref = reference(refName);
   it('logits and an activation; guided backprop runs its ReLU rule', async () => {
@@ -73,7 +76,7 @@ describe.each([
   });
 });
 
-it('lists the layers with receptive fields and gives conv kernels (depthwise and separable too)', async () => {
+it('lists the layers (a nested model\'s inlined) and gives conv kernels (depthwise and separable too)', async () => {
   const model = await loadModel(path.join(fixtures, 'functional.h5'));
   try {
     const row = (n: string) => model.layers.find((l) => l.name === n)!;
@@ -84,6 +87,10 @@ it('lists the layers with receptive fields and gives conv kernels (depthwise and
   } finally {
     model.dispose();
   }
+  const nested = await loadModel(path.join(fixtures, 'nested.keras'));
+  expect(nested.layers.map((l) => l.name)).toEqual(['block_conv', 'block_bn', 'block_relu', 'gap', 'logits']);
+  expect(nested.kernel('block_conv').shape).toEqual([3, 3, 3, 6]);
+  nested.dispose();
 });
 
 /**

@@ -4,16 +4,18 @@
 // `inbound_nodes` form) and what would silently compute something else is refused by name.
 import * as tf from '../../tf';
 import { UserError } from '../../errors';
+import { inlineNested, MODEL_CLASSES } from './inline';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
 export interface KerasTopology {
   /** What tfl.models.modelFromJSON takes as modelTopology. */
   topology: Json;
   /** BatchNormalization layers written with scale: false, loaded with scale: true (see below). */
   unitGamma: Set<string>;
+  /** Layers inlined from a nested model (inline.ts) → that model, under which their weights are. */
+  parentOf: Map<string, string>;
 }
 
 export function kerasTopology(file: string, config: unknown): KerasTopology {
@@ -21,13 +23,14 @@ export function kerasTopology(file: string, config: unknown): KerasTopology {
     throw new UserError(`${file}: the Keras config is not a Sequential or functional model (class_name ${JSON.stringify(isObject(config) ? config.class_name : undefined)})`);
   }
   const unitGamma = new Set<string>();
-  return { topology: { ...normalizeModel(file, config, unitGamma), keras_version: '2.13.1', backend: 'tensorflow' }, unitGamma };
+  const parentOf = new Map<string, string>();
+  return { topology: { ...normalizeModel(file, config, unitGamma, parentOf), keras_version: '2.13.1', backend: 'tensorflow' }, unitGamma, parentOf };
 }
 
-function normalizeModel(file: string, model: Json, unitGamma: Set<string>): Json {
+function normalizeModel(file: string, model: Json, unitGamma: Set<string>, parentOf: Map<string, string>): Json {
   const config = { ...(model.config as Json) };
   if (!Array.isArray(config.layers)) throw new UserError(`${file}: the Keras config of model '${String(config.name)}' has no layer list`);
-  const layers = (config.layers as unknown[]).map((l) => normalizeLayer(file, l, unitGamma));
+  const layers = (config.layers as unknown[]).map((l) => normalizeLayer(file, l, unitGamma, parentOf));
   const first = layers[0]?.config as Json | undefined;
   // Keras 3 Sequential models built without an Input keep the input shape in build_config only.
   const built = (config.build_input_shape ?? (model.build_config as Json | undefined)?.input_shape) as unknown;
@@ -40,10 +43,10 @@ function normalizeModel(file: string, model: Json, unitGamma: Set<string>): Json
     if (Array.isArray(v) && typeof v[0] === 'string') config[key] = [v];
   }
   delete config.build_input_shape;
-  return { class_name: model.class_name === 'Model' ? 'Functional' : model.class_name, config: { ...config, layers } };
+  return inlineNested(file, { class_name: model.class_name === 'Model' ? 'Functional' : model.class_name, config: { ...config, layers } }, parentOf);
 }
 
-function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>): Json {
+function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>, parentOf: Map<string, string>): Json {
   if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) throw new UserError(`${file}: a layer entry of the Keras config has no class_name or config`);
   const cls = entry.class_name;
   const name = String(entry.config.name ?? entry.name);
@@ -54,7 +57,7 @@ function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>): J
   const out: Json = { class_name: cls, config: {} };
   if (entry.name !== undefined) out.name = entry.name;
   if (entry.inbound_nodes !== undefined) out.inbound_nodes = inboundNodes(file, name, entry.inbound_nodes);
-  if (MODEL_CLASSES.has(cls)) return { ...normalizeModel(file, entry, unitGamma), ...out, class_name: cls === 'Model' ? 'Functional' : cls };
+  if (MODEL_CLASSES.has(cls)) return { ...out, ...normalizeModel(file, entry, unitGamma, parentOf) };
   if (!(cls in tf.serialization.SerializationMap.getMap().classNameMap)) {
     throw refuse('is not supported: TensorFlow.js layers, which ConvScope runs Keras models with, does not implement it');
   }

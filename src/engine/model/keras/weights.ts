@@ -7,6 +7,18 @@ export interface LayerWeights {
   /** Keras 2's weight names without the ':0' ('conv2d/kernel'); Keras 3 stores none (order only). */
   names?: string[];
   arrays: Hdf5Array[];
+  /** A nested model's layers (Keras 3: `layers/<model>/layers/<layer>/vars`). */
+  nested?: Map<string, LayerWeights>;
+}
+
+/**
+ * The weights of layer `inner` of a nested model whose own entry is `outer`. Keras 2 lists all of
+ * a nested model's weights in its group, named after the inner layers ('conv/kernel').
+ */
+export function innerWeights(outer: LayerWeights, inner: string): LayerWeights | undefined {
+  if (outer.nested) return outer.nested.get(inner);
+  const picked = (outer.names ?? []).flatMap((n, i) => (n.startsWith(`${inner}/`) ? [i] : []));
+  return picked.length ? { names: picked.map((i) => outer.names![i]!), arrays: picked.map((i) => outer.arrays[i]!) } : undefined;
 }
 
 /**
@@ -36,15 +48,17 @@ function chunkedList(h5: Hdf5Reader, group: string, attr: string): string[] {
 }
 
 /** Keras 3 model.weights.h5: `layers/<layer>/vars/0, 1…` in the layer's variable order. */
-export function keras3Weights(name: string, h5: Hdf5Reader): Map<string, LayerWeights> {
-  const layers = h5.members('layers');
+export function keras3Weights(name: string, h5: Hdf5Reader, prefix = 'layers'): Map<string, LayerWeights> {
+  const layers = h5.members(prefix);
   if (!layers) throw new UserError(`${name}: no 'layers' group (not the weights of a Keras 3 model)`);
   const out = new Map<string, LayerWeights>();
   for (const layer of layers) {
-    const vars = h5.members(`layers/${layer}/vars`) ?? [];
+    const at = `${prefix}/${layer}`;
+    const vars = h5.members(`${at}/vars`) ?? [];
     // Dataset names are indices; HDF5 lists them as text ("10" before "2").
     const order = vars.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(a) - Number(b));
-    out.set(layer, { arrays: order.map((v) => h5.dataset(`layers/${layer}/vars/${v}`)) });
+    const nested = h5.members(`${at}/layers`) ? keras3Weights(name, h5, `${at}/layers`) : undefined;
+    out.set(layer, { arrays: order.map((v) => h5.dataset(`${at}/vars/${v}`)), ...(nested ? { nested } : {}) });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import type { LoadedModel } from '../loadedModel';
 import { HDF5_MAGIC, withHdf5 } from '../keras/hdf5';
 import { ZIP_MAGIC, openZip } from '../keras/zip';
 import { kerasTopology } from '../keras/config';
-import { keras2Weights, keras3Weights, type LayerWeights } from '../keras/weights';
+import { innerWeights, keras2Weights, keras3Weights, type LayerWeights } from '../keras/weights';
 import { explainLoadError, loadWithoutLeaks } from './tfjsCommon';
 import { layersModelToLoaded } from './tfjsLayers';
 import type { ModelLoader, ModelSource } from './types';
@@ -63,7 +63,14 @@ function parseJson(name: string, text: string): unknown {
 async function loadKeras(source: ModelSource, config: ModelConfig): Promise<LoadedModel> {
   const file = source.file;
   const keras = await readKeras(file);
-  const { topology, unitGamma } = kerasTopology(file, keras.config);
+  const { topology, unitGamma, parentOf } = kerasTopology(file, keras.config);
+  // An inlined layer's weights are under its nested model (and that one's, if nested deeper).
+  const stored = (layer: string): LayerWeights | undefined => {
+    const parent = parentOf.get(layer);
+    if (parent === undefined) return keras.weights.get(layer);
+    const outer = stored(parent);
+    return outer && innerWeights(outer, layer);
+  };
   const model = await loadWithoutLeaks(async () => {
     let m: tfl.LayersModel;
     try {
@@ -72,7 +79,7 @@ async function loadKeras(source: ModelSource, config: ModelConfig): Promise<Load
       throw explainLoadError(file, e);
     }
     try {
-      for (const layer of m.layers) setLayerWeights(keras.weightsName, layer, keras.weights.get(layer.name), unitGamma.has(layer.name));
+      for (const layer of m.layers) setLayerWeights(keras.weightsName, layer, stored(layer.name), unitGamma.has(layer.name));
     } catch (e) {
       m.dispose();
       throw e;
@@ -90,7 +97,6 @@ async function loadKeras(source: ModelSource, config: ModelConfig): Promise<Load
 function setLayerWeights(name: string, layer: tfl.layers.Layer, stored: LayerWeights | undefined, unitGamma: boolean): void {
   const targets = layer.weights;
   if (targets.length === 0) return;
-  if (layer instanceof tfl.LayersModel) throw new UserError(`${name}: layer '${layer.name}' is a nested model, which ConvScope does not read from Keras files yet`);
   if (!stored) throw new UserError(`${name}: no weights for layer '${layer.name}' (${layer.getClassName()})`);
   const base = (n: string) => n.slice(n.lastIndexOf('/') + 1);
   const storedBases = stored.names?.map(base);
