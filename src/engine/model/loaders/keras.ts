@@ -2,7 +2,7 @@
 // layers models in memory (config → tfjs topology, then each layer's weights set in order), so
 // that everything a layers model.json gets (layer table, ReLU rules, kernels) comes from the same
 // code. No Python runs: a layer that would need it (Lambda) is refused by name.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as tf from '../../tf';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { UserError } from '../../errors';
@@ -34,6 +34,9 @@ interface KerasFile {
 }
 
 async function readKeras(file: string): Promise<KerasFile> {
+  // One Buffer holds the file (and h5wasm's memory a copy): Node's limit is 2 GiB.
+  const size = statSync(file).size;
+  if (size >= 2 ** 31) throw new UserError(`${file}: ${size} bytes; ConvScope reads Keras files up to 2 GiB`);
   const bytes = readFileSync(file);
   if (startsWith(bytes, HDF5_MAGIC)) {
     return withHdf5(file, bytes, (h5) => {
