@@ -16,21 +16,39 @@ export interface KerasTopology {
   unitGamma: Set<string>;
   /** Layers inlined from a nested model (inline.ts) → that model, under which their weights are. */
   parentOf: Map<string, string>;
+  /**
+   * Layer → its group in a Keras 3 weights file. Keras 3 names that group after the layer's
+   * class, not its name ('conv2d', 'conv2d_1'… in the model's layer order, per nested model),
+   * since layer names are generated and need not be the same when a model is built again.
+   */
+  storeKey: Map<string, string>;
 }
+
+type Acc = Omit<KerasTopology, 'topology'>;
+/** Keras's naming.to_snake_case: 'Conv2D' → 'conv2d', 'ReLU' → 're_lu'. */
+const snakeCase = (cls: string) => cls.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 export function kerasTopology(file: string, config: unknown): KerasTopology {
   if (!isObject(config) || typeof config.class_name !== 'string' || !MODEL_CLASSES.has(config.class_name) || !isObject(config.config)) {
     throw new UserError(`${file}: the Keras config is not a Sequential or functional model (class_name ${JSON.stringify(isObject(config) ? config.class_name : undefined)})`);
   }
-  const unitGamma = new Set<string>();
-  const parentOf = new Map<string, string>();
-  return { topology: { ...normalizeModel(file, config, unitGamma, parentOf), keras_version: '2.13.1', backend: 'tensorflow' }, unitGamma, parentOf };
+  const acc: Acc = { unitGamma: new Set(), parentOf: new Map(), storeKey: new Map() };
+  return { topology: { ...normalizeModel(file, config, acc), keras_version: '2.13.1', backend: 'tensorflow' }, ...acc };
 }
 
-function normalizeModel(file: string, model: Json, unitGamma: Set<string>, parentOf: Map<string, string>): Json {
+function normalizeModel(file: string, model: Json, acc: Acc): Json {
   const config = { ...(model.config as Json) };
   if (!Array.isArray(config.layers)) throw new UserError(`${file}: the Keras config of model '${String(config.name)}' has no layer list`);
-  const layers = (config.layers as unknown[]).map((l) => normalizeLayer(file, l, unitGamma, parentOf));
+  const layers = (config.layers as unknown[]).map((l) => normalizeLayer(file, l, acc));
+  const used = new Map<string, number>();
+  // From the entries as written (a nested model's class may change once inlined).
+  for (const l of config.layers as Json[]) {
+    if (l.class_name === 'InputLayer') continue;
+    const base = snakeCase(String(l.class_name));
+    const n = used.get(base);
+    used.set(base, n === undefined ? 0 : n + 1);
+    acc.storeKey.set(String(l.name ?? (l.config as Json).name), n === undefined ? base : `${base}_${n + 1}`);
+  }
   const first = layers[0]?.config as Json | undefined;
   // Keras 3 Sequential models built without an Input keep the input shape in build_config only.
   const built = (config.build_input_shape ?? (model.build_config as Json | undefined)?.input_shape) as unknown;
@@ -43,10 +61,10 @@ function normalizeModel(file: string, model: Json, unitGamma: Set<string>, paren
     if (Array.isArray(v) && typeof v[0] === 'string') config[key] = [v];
   }
   delete config.build_input_shape;
-  return inlineNested(file, { class_name: model.class_name === 'Model' ? 'Functional' : model.class_name, config: { ...config, layers } }, parentOf);
+  return inlineNested(file, { class_name: model.class_name === 'Model' ? 'Functional' : model.class_name, config: { ...config, layers } }, acc.parentOf);
 }
 
-function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>, parentOf: Map<string, string>): Json {
+function normalizeLayer(file: string, entry: unknown, acc: Acc): Json {
   if (!isObject(entry) || typeof entry.class_name !== 'string' || !isObject(entry.config)) throw new UserError(`${file}: a layer entry of the Keras config has no class_name or config`);
   const cls = entry.class_name;
   const name = String(entry.config.name ?? entry.name);
@@ -57,7 +75,7 @@ function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>, pa
   const out: Json = { class_name: cls, config: {} };
   if (entry.name !== undefined) out.name = entry.name;
   if (entry.inbound_nodes !== undefined) out.inbound_nodes = inboundNodes(file, name, entry.inbound_nodes);
-  if (MODEL_CLASSES.has(cls)) return { ...out, ...normalizeModel(file, entry, unitGamma, parentOf) };
+  if (MODEL_CLASSES.has(cls)) return { ...out, ...normalizeModel(file, entry, acc) };
   if (!(cls in tf.serialization.SerializationMap.getMap().classNameMap)) {
     throw refuse('is not supported: TensorFlow.js layers, which ConvScope runs Keras models with, does not implement it');
   }
@@ -93,7 +111,7 @@ function normalizeLayer(file: string, entry: unknown, unitGamma: Set<string>, pa
     // ../shared/ENGINE.md): load it with scale: true and gamma = 1, which computes the same.
     if (c.scale === false) {
       c.scale = true;
-      unitGamma.add(name);
+      acc.unitGamma.add(name);
     }
   }
   out.config = c;

@@ -31,6 +31,8 @@ interface KerasFile {
   weights: Map<string, LayerWeights>;
   /** Where the weights are, for errors. */
   weightsName: string;
+  /** Keras 3 keys weights by class-derived names (config.ts, storeKey), Keras 2 by layer names. */
+  keras3: boolean;
 }
 
 async function readKeras(file: string): Promise<KerasFile> {
@@ -42,7 +44,7 @@ async function readKeras(file: string): Promise<KerasFile> {
     return withHdf5(file, bytes, (h5) => {
       const text = h5.attrText('/', 'model_config');
       if (text === undefined) throw new UserError(`${file}: an HDF5 file without a 'model_config' attribute: not a full Keras model (a weights-only file needs its model; save with model.save('model.h5'))`);
-      return { config: parseJson(`${file} (model_config)`, text), weights: keras2Weights(file, h5), weightsName: file };
+      return { config: parseJson(`${file} (model_config)`, text), weights: keras2Weights(file, h5), weightsName: file, keras3: false };
     });
   }
   const zip = openZip(file, bytes);
@@ -52,7 +54,7 @@ async function readKeras(file: string): Promise<KerasFile> {
   const weightsBytes = zip.read('model.weights.h5');
   const weightsName = `${file} (model.weights.h5)`;
   if (!weightsBytes) throw new UserError(`${file}: a .keras zip without 'model.weights.h5' (entries: ${zip.names.join(', ')})`);
-  return { config, weights: await withHdf5(weightsName, weightsBytes, (h5) => keras3Weights(weightsName, h5)), weightsName };
+  return { config, weights: await withHdf5(weightsName, weightsBytes, (h5) => keras3Weights(weightsName, h5)), weightsName, keras3: true };
 }
 
 function parseJson(name: string, text: string): unknown {
@@ -66,13 +68,14 @@ function parseJson(name: string, text: string): unknown {
 async function loadKeras(source: ModelSource, config: ModelConfig): Promise<LoadedModel> {
   const file = source.file;
   const keras = await readKeras(file);
-  const { topology, unitGamma, parentOf } = kerasTopology(file, keras.config);
+  const { topology, unitGamma, parentOf, storeKey } = kerasTopology(file, keras.config);
+  const key = (layer: string) => (keras.keras3 ? (storeKey.get(layer) ?? layer) : layer);
   // An inlined layer's weights are under its nested model (and that one's, if nested deeper).
   const stored = (layer: string): LayerWeights | undefined => {
     const parent = parentOf.get(layer);
-    if (parent === undefined) return keras.weights.get(layer);
+    if (parent === undefined) return keras.weights.get(key(layer));
     const outer = stored(parent);
-    return outer && innerWeights(outer, layer);
+    return outer && innerWeights(outer, key(layer));
   };
   const model = await loadWithoutLeaks(async () => {
     let m: tfl.LayersModel;
