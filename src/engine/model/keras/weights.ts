@@ -17,7 +17,8 @@ export interface LayerWeights {
  */
 export function innerWeights(outer: LayerWeights, inner: string): LayerWeights | undefined {
   if (outer.nested) return outer.nested.get(inner);
-  const picked = (outer.names ?? []).flatMap((n, i) => (n.startsWith(`${inner}/`) ? [i] : []));
+  // Names may carry scopes in front ('model/conv/kernel'): the inner layer is a path component.
+  const picked = (outer.names ?? []).flatMap((n, i) => (n.startsWith(`${inner}/`) || n.includes(`/${inner}/`) ? [i] : []));
   return picked.length ? { names: picked.map((i) => outer.names![i]!), arrays: picked.map((i) => outer.arrays[i]!) } : undefined;
 }
 
