@@ -13,8 +13,8 @@ export type ExplorerNode =
 const shape = (s: number[]) => s.map((d) => (d < 0 ? '?' : d)).join('×');
 
 /**
- * The Model Explorer: model files found by content → layers (type, output shape, parameters,
- * from the engine) → channels of conv layers. Refreshes when JSON or weight files change.
+ * The Model Explorer: model files found by content (TF.js JSON, ONNX) → layers (type, output shape,
+ * parameters, from the engine) → channels of conv layers. Refreshes when JSON, weight or .onnx files change.
  */
 export class ModelExplorer implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -24,7 +24,7 @@ export class ModelExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   private readonly watcher: vscode.FileSystemWatcher;
 
   constructor(private readonly engine: EngineClient) {
-    this.watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,bin}');
+    this.watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,bin,onnx}');
     for (const event of [this.watcher.onDidChange, this.watcher.onDidCreate, this.watcher.onDidDelete]) event(() => this.refresh());
   }
 
@@ -53,7 +53,7 @@ export class ModelExplorer implements vscode.TreeDataProvider<ExplorerNode>, vsc
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) {
       const files = await this.modelFiles();
-      return files.length ? files.map((f) => ({ kind: 'model', model: f.fsPath })) : [{ kind: 'message', text: 'No TF.js model.json in this workspace' }];
+      return files.length ? files.map((f) => ({ kind: 'model', model: f.fsPath })) : [{ kind: 'message', text: 'No model (TF.js model.json or .onnx) in this workspace' }];
     }
     if (node.kind === 'model') {
       try {

@@ -18,7 +18,7 @@ export async function pickModel(context: vscode.ExtensionContext, explorer: Mode
   if (!options.ask && last && files.includes(last)) return last;
   if (!options.ask && files.length === 1) return remember(context, files[0]!);
   if (files.length === 0) {
-    const picked = await vscode.window.showOpenDialog({ title: 'ConvScope: choose a TF.js model.json', filters: { 'TF.js model': ['json'] }, canSelectMany: false });
+    const picked = await vscode.window.showOpenDialog({ title: 'ConvScope: choose a model (TF.js model.json or .onnx)', filters: { Models: ['json', 'onnx'] }, canSelectMany: false });
     return picked?.[0] ? remember(context, picked[0].fsPath) : undefined;
   }
   const item = await vscode.window.showQuickPick(
