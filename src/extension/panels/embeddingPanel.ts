@@ -6,9 +6,9 @@ import type { EmbeddingIntent, EmbeddingMap, EmbeddingRequest, EmbeddingToWebvie
 import type { OptionValues, PanelState } from '../../shared/webviewProtocol';
 import type { JobHandle } from '../engineClient';
 import { PanelBase, type PanelServices } from './panelBase';
+import { WebviewRoots } from './webviewRoots';
 import { assertNever, channelLayers, effectiveOptionDefaults, exportFolderName, modelName, viewOf } from './panelData';
 import { embeddingCsv, embeddingExportBase, embeddingJson, embedMethodOf, embedParams, mapForWebview } from './embeddingData';
-import { webviewOptions } from './webviewHtml';
 
 /** A map of thousands of images may take long (t-SNE); Stop and Cancel end it, not a time-out. */
 const runTimeoutMs = 2 * 60 * 60_000;
@@ -23,8 +23,8 @@ export class EmbeddingPanel extends PanelBase<EmbeddingToWebview, EmbeddingInten
   /** The last map and the folder it is of: re-sent to a reloading webview, and what the exports write. */
   private last: { map: EmbeddingMap; folder: string } | undefined;
   private current: { job?: JobHandle; request: EmbeddingRequest } | undefined;
-  /** The folder the webview may load images from (a change of roots reloads the webview). */
-  private rootFolder: string | undefined;
+  /** The folders the webview may load images from (thumbnails on hover). */
+  private readonly roots = new WebviewRoots(this.panel.webview, this.services.extensionUri);
 
   constructor(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) {
     super(panel, services, state, onClosed);
@@ -46,11 +46,7 @@ export class EmbeddingPanel extends PanelBase<EmbeddingToWebview, EmbeddingInten
 
   /** The webview may load the mapped folder's images (thumbnails on hover), besides the extension's own files. */
   private applyRoots(): void {
-    const folder = this.folder;
-    if (folder === this.rootFolder) return;
-    this.rootFolder = folder;
-    const base = webviewOptions(this.services.extensionUri);
-    this.panel.webview.options = { ...base, localResourceRoots: [...(base.localResourceRoots ?? []), ...(folder ? [vscode.Uri.file(folder)] : [])] };
+    this.roots.allow([this.folder]);
   }
 
   protected async onReady(): Promise<void> {

@@ -22,8 +22,3 @@ export async function writeFolderExport(anchor: string, base: string, format: Ex
   });
   return written;
 }
-
-/** The webview may load files from these folders (besides the extension's own): the panel's image folder and its query's folder. */
-export function folderWebviewOptions(base: vscode.WebviewOptions, folders: readonly string[]): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-  return { ...base, localResourceRoots: [...(base.localResourceRoots ?? []), ...folders.map((f) => vscode.Uri.file(f))] };
-}

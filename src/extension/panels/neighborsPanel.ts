@@ -5,11 +5,11 @@ import type { NeighborsView } from '../../shared/folderPanelViews';
 import type { NeighborsIntent, NeighborsToWebview } from '../../shared/neighborsMessages';
 import type { PanelState } from '../../shared/webviewProtocol';
 import type { JobHandle } from '../engineClient';
-import { folderWebviewOptions, writeFolderExport } from './folderExport';
+import { writeFolderExport } from './folderExport';
+import { WebviewRoots } from './webviewRoots';
 import { neighborsCsv, neighborsJson, neighborsParams, neighborsShown, resourceFolders, safeName } from './folderPanelData';
 import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, channelLayers, looksLikePng, modelName, readImageDataUrl, viewOf } from './panelData';
-import { webviewOptions } from './webviewHtml';
 
 /** A folder may be large and uncached: Stop and Cancel end a run, not a time-out. */
 const runTimeoutMs = 60 * 60_000;
@@ -23,7 +23,7 @@ export class NeighborsPanel extends PanelBase<NeighborsToWebview, NeighborsInten
   /** The last result: re-sent to a reloading webview, and what export writes. */
   private last: { result: NeighborsRunResult; folder: string; query: string; layer: string } | undefined;
   private current: { job?: JobHandle } | undefined;
-  private roots: string[] = [];
+  private readonly roots = new WebviewRoots(this.panel.webview, this.services.extensionUri);
   /** The file name each result was last exported under: its PNG, CSV and JSON go side by side. */
   private readonly exportStems = new WeakMap<NeighborsRunResult, string>();
 
@@ -37,12 +37,9 @@ export class NeighborsPanel extends PanelBase<NeighborsToWebview, NeighborsInten
     await super.retarget(state);
   }
 
-  /** Adds the state's folders to what the webview may load (never fewer: changing them reloads the page). */
+  /** The webview may load the image folder's and the query's files. */
   private allowFolders(state: PanelState): void {
-    const wanted = resourceFolders(viewOf(state, 'neighbors').folder, state.image);
-    if (wanted.every((f) => this.roots.includes(f))) return;
-    this.roots = [...new Set([...this.roots, ...wanted])];
-    this.panel.webview.options = folderWebviewOptions(webviewOptions(this.services.extensionUri), this.roots);
+    this.roots.allow(resourceFolders(viewOf(state, 'neighbors').folder, state.image));
   }
 
   protected async onReady(): Promise<void> {

@@ -4,11 +4,11 @@ import type { PatchesView } from '../../shared/folderPanelViews';
 import type { PatchesIntent, PatchesToWebview } from '../../shared/patchesMessages';
 import type { PanelState } from '../../shared/webviewProtocol';
 import type { JobHandle } from '../engineClient';
-import { folderWebviewOptions, writeFolderExport } from './folderExport';
+import { writeFolderExport } from './folderExport';
+import { WebviewRoots } from './webviewRoots';
 import { patchesJson, patchesParams, patchesShown, resourceFolders, safeName } from './folderPanelData';
 import { PanelBase, type PanelServices } from './panelBase';
 import { assertNever, modelName, viewOf } from './panelData';
-import { webviewOptions } from './webviewHtml';
 
 /** A folder may be large and uncached: Stop and Cancel end a run, not a time-out. */
 const runTimeoutMs = 60 * 60_000;
@@ -21,7 +21,7 @@ const runTimeoutMs = 60 * 60_000;
 export class PatchesPanel extends PanelBase<PatchesToWebview, PatchesIntent> {
   private last: { result: PatchesRunResult; folder: string } | undefined;
   private current: { job?: JobHandle } | undefined;
-  private roots: string[] = [];
+  private readonly roots = new WebviewRoots(this.panel.webview, this.services.extensionUri);
   private readonly exportStems = new WeakMap<PatchesRunResult, string>();
 
   constructor(panel: vscode.WebviewPanel, services: PanelServices, state: PanelState, onClosed: () => void) {
@@ -34,12 +34,9 @@ export class PatchesPanel extends PanelBase<PatchesToWebview, PatchesIntent> {
     await super.retarget(state);
   }
 
-  /** Adds the state's folder to what the webview may load (never fewer: changing them reloads the page). */
+  /** The webview may load the image folder's files. */
   private allowFolders(state: PanelState): void {
-    const wanted = resourceFolders(viewOf(state, 'patches').folder, undefined);
-    if (wanted.every((f) => this.roots.includes(f))) return;
-    this.roots = [...new Set([...this.roots, ...wanted])];
-    this.panel.webview.options = folderWebviewOptions(webviewOptions(this.services.extensionUri), this.roots);
+    this.roots.allow([viewOf(state, 'patches').folder]);
   }
 
   protected async onReady(): Promise<void> {
