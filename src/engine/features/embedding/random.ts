@@ -3,17 +3,8 @@
 // embeddings make (t-SNE's start, UMAP's start and negative samples, the eigen solver's start)
 // comes from here.
 
-/** Uniform in [0, 1), from a 32-bit seed (mulberry32: tiny, fast, and good enough for layouts). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Uniform in [0, 1) from a seed: the engine's one seeded generator (methods/seededNoise.ts). */
+export { seededUniform as seededRandom } from '../../methods/seededNoise';
 
 /** Standard normal samples from a uniform source (Box–Muller; the second value is kept for the next call). */
 export function normalFrom(uniform: () => number): () => number {
