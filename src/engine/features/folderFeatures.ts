@@ -65,7 +65,9 @@ export async function folderFeatures(model: LoadedModel, source: ImageSource, re
   const unreadable = new Set<string>();
   const todo = source.images.filter((img) => !table.lookup(img));
   const cached = source.images.length - todo.length;
-  const maxBatch = options.layer === pixelSpace ? todo.length : batchSizeFor(model, Math.max(todo.length, 1), options.memoryBudgetBytes ?? defaultMemoryBudgetBytes, false);
+  // Pixel vectors need no model, but their decoded inputs still take memory: the same bound
+  // (a sample's layer outputs over-count them, which only makes pixel batches smaller).
+  const maxBatch = batchSizeFor(model, Math.max(todo.length, 1), options.memoryBudgetBytes ?? defaultMemoryBudgetBytes, false);
   let computed = 0;
   let batches = { largestBatch: 0, done: 0, stopped: false };
   try {
